@@ -49,7 +49,7 @@ class Competency(_Model):
     @model_validator(mode="after")
     def _weight_is_positive(self) -> Self:
         if not self.weight > 0:
-            raise _problem("weight", f"weight must be positive, got {self.weight:g}")
+            raise _located("weight", f"weight must be positive, got {self.weight:g}")
         return self
 
 
