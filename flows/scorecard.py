@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from flows.debrief import EVIDENCE_MIN_CHARS, is_evidence
 from flows.messages import (
     Choice,
     ChoiceInput,
@@ -28,7 +29,6 @@ NOTE_PREFIX = "note__"
 RECOMMENDATION_INPUT = "recommendation"
 RED_FLAGS_INPUT = "red_flags"
 NOTE_MAX_LENGTH = 3000
-MIN_EVIDENCE_CHARS = 20
 
 RawValues = Mapping[str, str | Sequence[str] | None]
 
@@ -209,11 +209,11 @@ def submit_errors(kit: Kit, stage_key: str, values: ScorecardValues) -> dict[str
             continue
         note_id = note_input_id(competency_id)
         note = values.notes.get(competency_id, "")
-        if level in extremes and len(note.strip()) < MIN_EVIDENCE_CHARS and note_id not in errors:
+        if level in extremes and not is_evidence(note) and note_id not in errors:
             label = kit.scale_level(level).label
             errors[note_id] = (
                 f"'{label}' needs evidence: describe what you observed "
-                f"(at least {MIN_EVIDENCE_CHARS} characters)."
+                f"(at least {EVIDENCE_MIN_CHARS} characters)."
             )
     if values.recommendation is None:
         errors[RECOMMENDATION_INPUT] = "Choose an overall recommendation."
