@@ -1,0 +1,1 @@
+"""Platform app manifests, shipped as package data (Slack YAML, Teams package)."""
