@@ -1,0 +1,7 @@
+"""Repository layers, stacked into :class:`storage.repository.Store`.
+
+Each module adds one area (audit, requisitions, panels, scorecards, decisions,
+deliveries) on top of the previous one, so later areas can reuse earlier lookups
+(a decision checks requisition membership, a submission appends audit events)
+while every module stays small.
+"""

@@ -1,0 +1,27 @@
+"""The storage API the rest of panelbot uses: one ``Store`` over one session.
+
+    with session_scope(engine) as session:
+        store = Store(session)
+        card, created_now = store.submit_scorecard(ws, interview_id, user_id, form)
+
+Every method takes the workspace id first and never returns another workspace's
+rows. Methods never commit; the caller's ``session_scope`` does. Repository modules
+under :mod:`storage.repos` hold the implementation, one area each.
+"""
+
+from __future__ import annotations
+
+from storage.repos._base import Clock, require_id
+from storage.repos.decisions import DecisionsRepo
+from storage.repos.deliveries import DeliveriesRepo
+from storage.repos.scorecards import ScorecardBundle
+
+__all__ = ["Clock", "ScorecardBundle", "Store", "require_id"]
+
+
+class Store(DecisionsRepo, DeliveriesRepo):
+    """Requisitions, panels, scorecards, decisions, audit events and the delivery ledger.
+
+    Construct one per session: ``Store(session)``; pass ``clock=`` to control time
+    in tests and replays.
+    """
