@@ -28,17 +28,30 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+_registered = False
+
+
 def _register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     # Sub-apps live in their own modules to keep this file a table of contents.
     from bot.cli_db import db_app
     from bot.cli_demo import demo_command
+    from bot.cli_manifest import manifest_app
     from bot.cli_requisition import requisition_app
     from bot.cli_rubrics import rubrics_app
+    from bot.cli_serve import serve_command
     from bot.cli_status import status_command
 
     app.add_typer(db_app, name="db", help="Create and migrate the database.")
     app.add_typer(rubrics_app, name="rubrics", help="List, show and validate rubric kits.")
     app.add_typer(requisition_app, name="requisition", help="Create and list requisitions.")
+    app.add_typer(manifest_app, name="manifest", help="Print platform app manifests.")
+    app.command("serve", help="Serve Slack and Teams over HTTP (or Slack Socket Mode).")(
+        serve_command
+    )
     app.command("demo", help="Run a whole interview loop locally, no credentials needed.")(
         demo_command
     )

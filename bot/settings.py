@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     briefing_lead: Duration = timedelta(minutes=30)
     feedback_first_reminder: Duration = timedelta(hours=1)
     feedback_max_reminders: int = Field(default=3, ge=0, le=10)
+    timer_poll: Duration = Field(
+        default=timedelta(seconds=15),
+        description="How often each replica looks for due briefings, reminders and retries.",
+    )
 
     log_level: str = "INFO"
 

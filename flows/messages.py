@@ -8,6 +8,7 @@ see the same information and the same actions, which a parity test checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -152,7 +153,29 @@ class TextInput:
     hint: str | None = None
 
 
-FormInput = ChoiceInput | MultiChoiceInput | TextInput
+@dataclass(frozen=True, slots=True)
+class UserInput:
+    """Pick one person of the workspace (an interviewer)."""
+
+    input_id: str
+    label: str
+    initial: str | None = None
+    required: bool = True
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DateTimeInput:
+    """A date and time; shown in the viewer's zone, returned as a UTC instant."""
+
+    input_id: str
+    label: str
+    initial: datetime | None = None
+    required: bool = True
+    hint: str | None = None
+
+
+FormInput = ChoiceInput | MultiChoiceInput | TextInput | UserInput | DateTimeInput
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,6 +222,13 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(self.workspace.views)
 
+    def view_for_trigger(self, trigger_id: str) -> dict[str, Any] | None:
+        """The current state of the view opened with ``trigger_id``, if any."""
+        with self._lock:
+            view_id = self.workspace.opened_by_trigger.get(trigger_id)
+            view = self.workspace.views.get(view_id or "")
+            return copy.deepcopy(view) if view else None
+
     def home(self, user_id: str) -> dict[str, Any] | None:
         with self._lock:
             return copy.deepcopy(self.workspace.home.get(user_id))

@@ -79,6 +79,7 @@ class FakeWorkspace:
     ephemerals: list[dict[str, Any]] = field(default_factory=list)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     home: dict[str, dict[str, Any]] = field(default_factory=dict)
+    opened_by_trigger: dict[str, str] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _clock: int = field(default_factory=lambda: int(time.time()) * 1_000_000)
@@ -223,8 +224,10 @@ class FakeWorkspace:
         return {"view": stored}
 
     def views_open(self, args: dict[str, Any], root: str) -> dict[str, Any]:
-        _require(args, "trigger_id", "invalid_trigger_id")
-        return self._view(args, self.next_id("V"))
+        trigger = _require(args, "trigger_id", "invalid_trigger_id")
+        answer = self._view(args, self.next_id("V"))
+        self.opened_by_trigger[str(trigger)] = answer["view"]["id"]
+        return answer
 
     def views_push(self, args: dict[str, Any], root: str) -> dict[str, Any]:
         _require(args, "trigger_id", "invalid_trigger_id")

@@ -43,11 +43,13 @@ from bot.slack.blockkit import (
 from flows.messages import (
     Choice,
     ChoiceInput,
+    DateTimeInput,
     Form,
     FormInput,
     FormKind,
     MultiChoiceInput,
     TextInput,
+    UserInput,
 )
 
 SAVE_DRAFT_ACTION_ID = "scorecard_save_draft"
@@ -180,9 +182,25 @@ def _text_blocks(item: TextInput) -> list[Block]:
     return [_input(item, element, optional=not item.required)]
 
 
+def _picker_blocks(item: UserInput | DateTimeInput) -> list[Block]:
+    element: dict[str, Any]
+    if isinstance(item, UserInput):
+        element = {"type": "users_select", "action_id": item.input_id,
+                   "placeholder": {"type": "plain_text", "text": "Choose a person"}}
+        if item.initial:
+            element["initial_user"] = item.initial
+    else:
+        element = {"type": "datetimepicker", "action_id": item.input_id}
+        if item.initial is not None:
+            element["initial_date_time"] = int(item.initial.timestamp())
+    return [_input(item, element, optional=not item.required)]
+
+
 def input_blocks(item: FormInput) -> list[Block]:
     if isinstance(item, TextInput):
         return _text_blocks(item)
+    if isinstance(item, UserInput | DateTimeInput):
+        return _picker_blocks(item)
     return _choice_blocks(item)
 
 
@@ -268,6 +286,7 @@ def _state_value(state: Mapping[str, Any]) -> RawValue:
             return [str(v) for v in state[key] or []]
     for key in (
         "value",
+        "selected_date_time",
         "selected_date",
         "selected_time",
         "selected_user",

@@ -1,0 +1,177 @@
+"""Send outbound messages through the delivery ledger: once each, and none lost.
+
+Every message is first reserved in the ledger under its idempotency key (in the same
+transaction as the change that caused it, where the caller allows), then sent. A
+repeated key sends nothing. A transient failure (429 after the client's own retries,
+5xx, timeouts) leaves the row pending with a later ``next_attempt_at``; the retry loop
+claims due rows with ``FOR UPDATE SKIP LOCKED`` so replicas never send the same row.
+A permanent failure (channel gone, app not installed) is marked failed, logged and
+counted, and shown by ``panelbot status``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import Engine
+
+from bot.metrics import DELIVERIES
+from flows.codec import outbound_from_payload, outbound_payload
+from flows.messages import Message
+from flows.outbound import Outbound, Recipient
+from storage.db import session_scope
+from storage.enums import DeliveryStatus, Platform
+from storage.models import Delivery
+from storage.repository import Store, require_id
+
+logger = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+
+
+class TransientSendError(Exception):
+    """Worth retrying later: rate limits, server errors, timeouts."""
+
+
+class PermanentSendError(Exception):
+    """Retrying will not help: the recipient is gone or the app lacks access."""
+
+
+class PlatformSender(Protocol):
+    platform: Platform
+
+    async def send(self, workspace_id: str, recipient: Recipient, message: Message) -> str:
+        """Post ``message``; returns a platform message reference (e.g. ``C123:1700.1``)."""
+        ...
+
+    async def update(self, workspace_id: str, reference: str, message: Message) -> None:
+        """Replace a posted message in place."""
+        ...
+
+
+def backoff(attempt: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(0, attempt - 1), 1800))
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    delivery_id: int
+    outbound: Outbound
+
+
+TrackHook = Callable[[Store, str, Outbound, str], None]
+
+
+def reserve(
+    store: Store, ws: str, platform: Platform, outbound: Sequence[Outbound], now: datetime
+) -> list[Reserved]:
+    """Reserve new outbound messages for sending now; repeats are dropped here."""
+    reserved: list[Reserved] = []
+    for item in outbound:
+        row, created = store.reserve_delivery(
+            ws, item.key, platform, item.message.kind.value, item.recipient.encode(),
+            outbound_payload(item),
+        )
+        if not created:
+            logger.info("delivery.duplicate_skipped", extra={"key": item.key})
+            continue
+        # Hold the row for this worker so the retry loop does not send it concurrently.
+        row.next_attempt_at = now + SEND_LEASE
+        store.session.add(row)
+        reserved.append(Reserved(require_id(row), item))
+    return reserved
+
+
+class Deliverer:
+    """Sends reserved messages and retries due ones, for one platform."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        sender: PlatformSender,
+        *,
+        clock: Callable[[], datetime],
+        on_sent: TrackHook | None = None,
+    ) -> None:
+        self.engine = engine
+        self.sender = sender
+        self.clock = clock
+        self.on_sent = on_sent
+
+    def _db(self, work: Callable[[Store], object]) -> object:
+        with session_scope(self.engine) as session:
+            return work(Store(session))
+
+    async def deliver(self, ws: str, outbound: Sequence[Outbound]) -> None:
+        """Reserve and send; used when the cause was not stored in the same transaction."""
+        now = self.clock()
+        reserved = await asyncio.to_thread(
+            self._db, lambda store: reserve(store, ws, self.sender.platform, outbound, now)
+        )
+        assert isinstance(reserved, list)
+        await self.send_reserved(ws, reserved)
+
+    async def send_reserved(self, ws: str, reserved: Sequence[Reserved]) -> None:
+        for item in reserved:
+            await self._attempt(ws, item.delivery_id, item.outbound, attempts=0)
+
+    async def _attempt(self, ws: str, delivery_id: int, outbound: Outbound, attempts: int) -> None:
+        try:
+            reference = await self.sender.send(ws, outbound.recipient, outbound.message)
+        except PermanentSendError as exc:
+            DELIVERIES.labels(self.sender.platform.value, "failed").inc()
+            logger.warning(
+                "delivery.failed",
+                extra={"delivery_id": delivery_id, "kind": outbound.message.kind.value,
+                       "error": str(exc)},
+            )
+            error = str(exc)
+            await asyncio.to_thread(
+                self._db, lambda s: s.mark_failed(ws, delivery_id, error, retry_at=None)
+            )
+            return
+        except TransientSendError as exc:
+            give_up = attempts + 1 >= MAX_ATTEMPTS
+            retry_at = None if give_up else self.clock() + backoff(attempts + 1)
+            DELIVERIES.labels(self.sender.platform.value, "failed" if give_up else "retry").inc()
+            logger.warning(
+                "delivery.retry_later" if not give_up else "delivery.gave_up",
+                extra={"delivery_id": delivery_id, "error": str(exc), "attempt": attempts + 1},
+            )
+            error = str(exc)
+            await asyncio.to_thread(
+                self._db, lambda s: s.mark_failed(ws, delivery_id, error, retry_at=retry_at)
+            )
+            return
+        DELIVERIES.labels(self.sender.platform.value, "sent").inc()
+
+        def done(store: Store) -> None:
+            store.mark_sent(ws, delivery_id, reference)
+            if self.on_sent is not None and outbound.track is not None:
+                self.on_sent(store, ws, outbound, reference)
+
+        await asyncio.to_thread(self._db, done)
+
+    async def retry_due(self, limit: int = 50) -> int:
+        """Send ledger rows that are due again; returns how many were attempted."""
+        now = self.clock()
+
+        def claim(store: Store) -> list[Delivery]:
+            rows = store.claim_due_deliveries(now, limit=limit, lease=SEND_LEASE)
+            return [r for r in rows if r.platform == self.sender.platform]
+
+        rows = await asyncio.to_thread(self._db, claim)
+        assert isinstance(rows, list)
+        for row in rows:
+            if row.status != DeliveryStatus.PENDING:
+                continue
+            outbound = outbound_from_payload(row.idempotency_key, row.payload)
+            await self._attempt(row.workspace_id, require_id(row), outbound, row.attempts)
+        return len(rows)

@@ -1,0 +1,88 @@
+"""The ``/panel`` modal's submissions: pick a requisition, then create the loop."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.delivery import reserve
+from bot.slack.commands import PANEL_CALLBACK, PANEL_PICK_CALLBACK
+from bot.slack.render import form_view, view_values
+from bot.slack.runtime import SlackRuntime, team_id, user_id
+from bot.slack.scorecards import inline_errors
+from flows.loops import REQUISITION_INPUT, create_loop, new_panel_form, parse_loop
+from flows.state import StateError, decode_state
+from storage.enums import MemberRole, Platform
+from storage.errors import StorageError
+
+logger = logging.getLogger(__name__)
+
+
+def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
+    @app.view(PANEL_PICK_CALLBACK)
+    async def pick_requisition(ack: AsyncAck, body: dict[str, Any]) -> None:
+        ws, user = team_id(body), user_id(body)
+        view = body["view"]
+        raw = view_values(view["state"]["values"])
+        chosen = str(raw.get(REQUISITION_INPUT) or "")
+        requisitions = await rt.services.db(
+            lambda s: s.requisitions_for_user(ws, user, MemberRole.RECRUITER)
+        )
+        requisition = next((r for r in requisitions if str(r.id) == chosen), None)
+        if requisition is None:
+            await ack(response_action="errors",
+                      errors={REQUISITION_INPUT: "Pick one of your requisitions."})
+            return
+        form = new_panel_form(kit=rt.services.kits.get(requisition.kit_id), requisition=requisition)
+        await ack(response_action="update", view=form_view(form, callback_id=PANEL_CALLBACK))
+
+    @app.view(PANEL_CALLBACK)
+    async def create(ack: AsyncAck, body: dict[str, Any]) -> None:
+        ws, user = team_id(body), user_id(body)
+        view = body["view"]
+        try:
+            requisition_id = decode_state(str(view.get("private_metadata", ""))).id("requisition")
+        except StateError:
+            await ack(response_action="errors", errors=inline_errors(view, {"": "This form is "
+                      "from an older panelbot; close it and run /panel again."}))
+            return
+        raw = view_values(view["state"]["values"])
+        now = rt.services.clock()
+
+        def check(store: Any) -> Any:
+            requisition = store.get_requisition(ws, requisition_id)
+            if not store.is_member(ws, requisition_id, user, MemberRole.RECRUITER):
+                return requisition, None, {"": "Only recruiters of this requisition can create loops."}
+            kit = rt.services.kits.get(requisition.kit_id)
+            plan, errors = parse_loop(kit=kit, raw=raw, store=store, workspace_id=ws, now=now)
+            return requisition, plan, errors
+
+        requisition, plan, errors = await rt.services.db(check)
+        if errors:
+            await ack(response_action="errors", errors=inline_errors(view, errors))
+            return
+        await ack()
+        people = [i.interviewer_id for i in plan.interviews] + [user]
+        directory = await rt.directory(ws, people)
+        kit = rt.services.kits.get(requisition.kit_id)
+
+        def store_loop(store: Any) -> Any:
+            created = create_loop(
+                store=store, workspace_id=ws, kit=kit, requisition=requisition, plan=plan,
+                created_by=user, directory=directory, timings=rt.services.timings(), now=now,
+            )
+            return created, reserve(store, ws, Platform.SLACK, created.outbound, now)
+
+        try:
+            created, reserved = await rt.services.db(store_loop)
+        except StorageError as exc:
+            logger.warning("slack.loop_not_created", extra={"error": exc.message})
+            await rt.ephemeral(None, user, f"The loop for {plan.candidate_name} was not created: "
+                               f"{exc.message} Run /panel again.")
+            return
+        logger.info("slack.loop_created", extra={"workspace_id": ws, "panel_id": created.panel_id})
+        await rt.send_reserved(ws, reserved)
+        await rt.ephemeral(None, user, f"Loop created for {plan.candidate_name}: "
+                           f"{len(plan.interviews)} interviews, invites sent.")

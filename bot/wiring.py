@@ -1,0 +1,30 @@
+"""Assemble the server from settings: database, kits, Slack, Teams, timers."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.context import open_engine
+from bot.scheduler import DueWorkRunner
+from bot.server import ServerParts
+from bot.services import Services
+from bot.settings import Settings
+from bot.slack.app import build_slack
+from bot.slack.runtime import SlackRuntime, slack_names
+from rubrics.loader import KitRegistry
+
+logger = logging.getLogger(__name__)
+
+
+def build_parts(settings: Settings) -> tuple[ServerParts, SlackRuntime | None]:
+    """Everything ``panelbot serve`` runs, from settings alone."""
+    engine = open_engine(settings)
+    services = Services(settings=settings, engine=engine, kits=KitRegistry.load(settings.kits_dir))
+    parts = ServerParts(services=services, poll_seconds=settings.timer_poll.total_seconds())
+    runtime: SlackRuntime | None = None
+    if settings.slack_bot_token is not None and settings.slack_signing_secret is not None:
+        parts.slack, runtime = build_slack(services)
+        parts.runners.append(DueWorkRunner(services, runtime.deliverer, names=slack_names))
+    else:
+        logger.warning("serve.slack_disabled")
+    return parts, runtime
