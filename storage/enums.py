@@ -20,6 +20,8 @@ __all__ = [
     "Platform",
     "Recommendation",
     "ScorecardStatus",
+    "TimerKind",
+    "TimerStatus",
 ]
 
 
@@ -105,3 +107,28 @@ class Platform(StrEnum):
 
     SLACK = "slack"
     TEAMS = "teams"
+
+
+class TimerKind(StrEnum):
+    """What a durable timer does when it fires.
+
+    For one interview, ``sequence`` orders them: the briefing is 0, feedback reminders
+    are 1..n, and the escalation to the recruiter comes last at n+1.
+    """
+
+    BRIEFING = "briefing"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+
+
+class TimerStatus(StrEnum):
+    """A timer's life: ``pending`` → ``claimed`` (a worker holds a lease) → ``done``.
+
+    ``cancelled`` timers never fire but keep their row, so scheduling the same timer
+    again reactivates it instead of tripping the uniqueness rule.
+    """
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"

@@ -18,7 +18,9 @@ Shape of the schema, and why:
 
 Uniqueness that the product's idempotency rules rely on lives in the database, not only
 in code: one scorecard per interview, one decision per panel, one delivery per
-idempotency key, one rating per competency per scorecard.
+idempotency key, one rating per competency per scorecard, one timer per
+(interview, kind, sequence), one directory entry and one conversation reference per
+platform user.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from storage.enums import (
     Platform,
     Recommendation,
     ScorecardStatus,
+    TimerKind,
+    TimerStatus,
 )
 from storage.errors import AppendOnlyViolation
 
@@ -48,14 +52,17 @@ __all__ = [
     "NAMING_CONVENTION",
     "AuditEvent",
     "Candidate",
+    "ConversationRef",
     "Decision",
     "Delivery",
     "Interview",
     "Panel",
+    "Person",
     "Rating",
     "Requisition",
     "RequisitionMember",
     "Scorecard",
+    "Timer",
 ]
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -280,6 +287,94 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = _created_at()
     sent_at: datetime | None = _optional_at()
     next_attempt_at: datetime | None = _optional_at()
+
+
+class Person(SQLModel, table=True):
+    """A platform user as the directory last described them: a cache, not a source of truth.
+
+    Messages name people ("Alice's scorecard is missing") and show times in their zone;
+    asking Slack or Graph for that on every render is slow and rate-limited, so the
+    directory answer is kept here. ``updated_at`` says how stale an entry is.
+    """
+
+    __tablename__ = "person"
+    __table_args__ = _table_args(sa.UniqueConstraint("workspace_id", "platform", "user_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(index=True)
+    platform: Platform = Field(sa_type=enum_type(Platform, "platform"))
+    user_id: str
+    display_name: str
+    # IANA zone name ("Europe/Berlin"); "UTC" when the directory does not say.
+    tz: str = "UTC"
+    is_bot: bool = False
+    updated_at: datetime = _created_at()
+
+
+class Timer(SQLModel, table=True):
+    """A briefing, reminder or escalation due at a fixed instant, kept in the database.
+
+    In-process schedulers forget everything on restart and fire once per replica;
+    a row here survives restarts and is handed to one worker at a time through a
+    lease (``claimed_by`` until ``claim_expires_at``). The UNIQUE key makes
+    scheduling the same timer twice update one row instead of adding a second.
+    """
+
+    __tablename__ = "timer"
+    __table_args__ = _table_args(
+        sa.UniqueConstraint("interview_id", "kind", "sequence"),
+        sa.Index(None, "status", "due_at"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        # The briefing is sequence 0 and only the briefing is; reminders count from 1.
+        sa.CheckConstraint("(kind = 'briefing') = (sequence = 0)", name="briefing_is_sequence_0"),
+        sa.CheckConstraint(
+            "status <> 'claimed' OR (claimed_by IS NOT NULL AND claim_expires_at IS NOT NULL)",
+            name="claim_has_lease",
+        ),
+        sa.CheckConstraint("(status = 'done') = (fired_at IS NOT NULL)", name="done_has_time"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(index=True)
+    kind: TimerKind = Field(sa_type=enum_type(TimerKind, "kind"))
+    interview_id: int = Field(foreign_key="interview.id")
+    sequence: int
+    due_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    status: TimerStatus = Field(
+        default=TimerStatus.PENDING, sa_type=enum_type(TimerStatus, "status")
+    )
+    claimed_by: str | None = None
+    claim_expires_at: datetime | None = _optional_at()
+    fired_at: datetime | None = _optional_at()
+    attempts: int = 0
+    last_error: str | None = None
+    created_at: datetime = _created_at()
+
+
+class ConversationRef(SQLModel, table=True):
+    """Where panelbot can message a user unprompted (Teams proactive messaging).
+
+    Teams only allows a bot to start a conversation it has a reference for: the
+    ``ConversationReference`` of an earlier activity (conversation id, service URL,
+    bot and user accounts). It is captured when the user first talks to the bot or
+    installs it, and kept here so briefings and reminders work after a restart and
+    from any replica. ``workspace_id`` is the Teams tenant id (or the Slack team).
+    """
+
+    __tablename__ = "conversation_ref"
+    __table_args__ = _table_args(sa.UniqueConstraint("workspace_id", "platform", "user_id"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(index=True)
+    platform: Platform = Field(sa_type=enum_type(Platform, "platform"))
+    # The Teams AAD object id or the Slack user id.
+    user_id: str
+    conversation_id: str
+    service_url: str
+    # The serialized botbuilder ConversationReference, as botbuilder itself wrote it.
+    reference: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    updated_at: datetime = _created_at()
 
 
 # --- AuditEvent is append-only -------------------------------------------------------

@@ -34,6 +34,9 @@ def test_every_model_table_is_known() -> None:
         "decision",
         "audit_event",
         "delivery",
+        "person",
+        "timer",
+        "conversation_ref",
     } == APP_TABLES
 
 
@@ -53,6 +56,36 @@ def test_upgrade_empty_database_to_head_then_downgrade_to_base(db_url: str) -> N
     # And back up again: the downgrade left nothing behind that blocks a fresh upgrade.
     migrate.upgrade(db_url)
     assert migrate.current(db_url) == migrate.head()
+
+
+def test_people_and_timers_step_up_and_down_over_existing_data(db_url: str) -> None:
+    """0002 adds its tables next to 0001's rows and takes only its own tables away."""
+    migrate.upgrade(db_url, "0001")
+    assert migrate.autogenerate_check(db_url) != []  # the models are ahead of 0001
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO requisition (workspace_id, title, kit_id, channel_id, created_at)"
+                    " VALUES ('T_ACME', 'SRE', 'sre', 'C1', '2030-03-04 09:00:00')"
+                )
+            )
+        migrate.upgrade(db_url, "0002")
+        assert {"person", "timer", "conversation_ref"} <= _tables(db_url)
+        assert migrate.autogenerate_check(db_url) == []
+        migrate.downgrade(db_url, "0001")
+        assert migrate.current(db_url) == "0001"
+        assert _tables(db_url) == APP_TABLES - {"person", "timer", "conversation_ref"} | {
+            "alembic_version"
+        }
+        with engine.connect() as conn:
+            count = conn.execute(sa.text("SELECT COUNT(*) FROM requisition")).scalar_one()
+        assert count == 1
+    finally:
+        engine.dispose()
+    migrate.upgrade(db_url)
+    assert migrate.current(db_url) == migrate.head() == "0002"
 
 
 def test_upgrade_twice_is_harmless(db_url: str) -> None:
