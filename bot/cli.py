@@ -16,6 +16,7 @@ from rich.console import Console
 
 from bot.cli_errors import CliError
 from bot.settings import SettingsError
+from rubrics.loader import KitLoadError
 
 app = typer.Typer(
     name="panelbot",
@@ -81,7 +82,7 @@ def main() -> None:
     _register()
     try:
         app()
-    except (CliError, SettingsError) as exc:
+    except (CliError, SettingsError, KitLoadError) as exc:
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:

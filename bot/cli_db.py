@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.settings import get_settings
 from storage import migrate
 
@@ -55,6 +55,7 @@ def run_migration(action: str, url: str, revision: str) -> None:
 
 
 @db_app.command("upgrade")
+@friendly
 def upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
     url: UrlOption = None,
@@ -66,6 +67,7 @@ def upgrade(
 
 
 @db_app.command("downgrade")
+@friendly
 def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, e.g. base or -1.")],
     url: UrlOption = None,
@@ -77,6 +79,7 @@ def downgrade(
 
 
 @db_app.command("current")
+@friendly
 def current(url: UrlOption = None) -> None:
     """Show the schema revision of the database and the latest one."""
     target = database_url(url)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.cli_rubrics import load_registry
 from bot.terminal import print_debrief
 from flows.panel_debrief import panel_debrief, values_to_input
@@ -30,6 +30,7 @@ console = Console()
 DEMO_WORKSPACE = "T0DEMO"
 
 
+@friendly
 def demo_command(
     kit_id: Annotated[str, typer.Option("--kit", help="Kit to run the loop with.")] = "backend-engineer",
     keep: Annotated[

@@ -6,13 +6,14 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.manifest import ManifestError, filled_slack_manifest
 
 manifest_app = typer.Typer(no_args_is_help=True)
 
 
 @manifest_app.command("slack")
+@friendly
 def slack(
     url: Annotated[str, typer.Option("--url", help="Public HTTPS base URL, e.g. https://panelbot.example.com")],
 ) -> None:

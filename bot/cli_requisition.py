@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.cli_rubrics import get_kit
 from bot.context import open_engine, store_scope
 from bot.settings import get_settings
@@ -32,6 +32,7 @@ def _validation_message(error: ValidationError) -> str:
 
 
 @requisition_app.command("create")
+@friendly
 def create(
     title: Annotated[str, typer.Option("--title", help="Role title, e.g. 'Senior Backend Engineer'.")],
     kit: Annotated[str, typer.Option("--kit", help="Rubric kit id (see `panelbot rubrics list`).")],
@@ -60,6 +61,7 @@ def create(
 
 
 @requisition_app.command("list")
+@friendly
 def list_requisitions() -> None:
     """List requisitions with their kit, channel and people."""
     settings = get_settings()

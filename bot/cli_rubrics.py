@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.settings import get_settings
 from rubrics.loader import KIT_SUFFIXES, KitLoadError, KitRegistry, UnknownKitError, load_kit_file
 from rubrics.schema import Kit
@@ -44,6 +44,7 @@ def _kit_files(paths: list[Path]) -> list[Path]:
 
 
 @rubrics_app.command("validate")
+@friendly
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Kit files or directories of kits.")],
 ) -> None:
@@ -71,6 +72,7 @@ def validate(
 
 
 @rubrics_app.command("list")
+@friendly
 def list_kits() -> None:
     """List the built-in and user kits."""
     table = Table("id", "role", "stages", "questions", "source")
@@ -87,6 +89,7 @@ def list_kits() -> None:
 
 
 @rubrics_app.command("show")
+@friendly
 def show(
     kit_id: Annotated[str, typer.Argument(help="Kit id, e.g. backend-engineer.")],
     stage: Annotated[str | None, typer.Option("--stage", help="Show one stage in full.")] = None,

@@ -10,7 +10,7 @@ import typer
 from aiohttp import web
 from rich.console import Console
 
-from bot.cli_errors import CliError
+from bot.cli_errors import CliError, friendly
 from bot.server import build_web_app
 from bot.settings import get_settings
 from bot.wiring import build_parts
@@ -19,6 +19,7 @@ console = Console(stderr=True)
 logger = logging.getLogger(__name__)
 
 
+@friendly
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 3000,

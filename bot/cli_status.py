@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli_errors import friendly
 from bot.context import open_engine, store_scope
 from bot.settings import get_settings
 from storage.repository import require_id
@@ -14,6 +15,7 @@ from storage.repository import require_id
 console = Console()
 
 
+@friendly
 def status_command() -> None:
     """Show pending and failed deliveries and due timers."""
     settings = get_settings()

@@ -21,6 +21,10 @@ def _evidence(detail: RatingDetail) -> str:
     return f"{detail.interviewer_name} ({detail.stage_title}, {detail.level_label}){note}"
 
 
+def _quotes(details: tuple[RatingDetail, ...]) -> str:
+    return "".join(f"\n      - {_evidence(detail)}" for detail in details)
+
+
 def print_debrief(console: Console, debrief: Debrief, *, candidate: str, role: str) -> None:
     """Print the whole debrief in reading order."""
     d = debrief
@@ -86,8 +90,7 @@ def print_debrief(console: Console, debrief: Debrief, *, candidate: str, role: s
     bullets(
         "Disagreements to discuss",
         [
-            f"{item.name} (spread {item.spread} levels): "
-            + "; ".join(_evidence(r) for r in item.ratings)
+            f"{item.name} (spread {item.spread} levels)" + _quotes(item.ratings)
             for item in d.disagreements
         ],
         "yellow",
@@ -99,12 +102,12 @@ def print_debrief(console: Console, debrief: Debrief, *, candidate: str, role: s
     )
     bullets(
         "Strengths",
-        [f"{h.name} ({h.display_score:.1f}): " + "; ".join(_evidence(e) for e in h.evidence) for h in d.strengths],
+        [f"{h.name} ({h.display_score:.1f})" + _quotes(h.evidence) for h in d.strengths],
         "green",
     )
     bullets(
         "Concerns",
-        [f"{h.name} ({h.display_score:.1f}): " + "; ".join(_evidence(e) for e in h.evidence) for h in d.concerns],
+        [f"{h.name} ({h.display_score:.1f})" + _quotes(h.evidence) for h in d.concerns],
         "yellow",
     )
     bullets(

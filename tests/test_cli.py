@@ -24,8 +24,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, " ".join(result.output.split())
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, " ".join((result.stdout + result.stderr).split())
 
 
 def test_help_lists_every_command() -> None:
@@ -66,13 +66,12 @@ def test_requisition_create_and_list() -> None:
 
 
 def test_unknown_kit_is_one_clear_line() -> None:
-    result = runner.invoke(
-        app,
-        ["requisition", "create", "--title", "T", "--kit", "frontend", "--channel", "C1",
-         "--hiring-manager", "U1", "--recruiter", "U2"],
+    code, out = run(
+        "requisition", "create", "--title", "T", "--kit", "frontend", "--channel", "C1",
+        "--hiring-manager", "U1", "--recruiter", "U2",
     )
-    assert result.exit_code == 1
-    assert "unknown kit 'frontend' (available: backend-engineer)" in " ".join(result.output.split())
+    assert code == 1
+    assert "unknown kit 'frontend' (available: backend-engineer)" in out
 
 
 def test_rubrics_show_stage_prints_anchors() -> None:

@@ -135,15 +135,15 @@ def test_validate_command_fails_with_the_message(
     mutate(kit)
     path = write_kit(tmp_path, kit)
     _register()
-    result = CliRunner().invoke(app, ["rubrics", "validate", str(path)])
+    result = CliRunner().invoke(app, ["rubrics", "validate", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
-    assert expected in " ".join(result.output.split())
+    assert expected in " ".join((result.stdout + result.stderr).split())
 
 
 def test_validate_command_accepts_valid_kit_and_reports_counts(tmp_path: Path) -> None:
     path = write_kit(tmp_path, minimal_kit())
     _register()
-    result = CliRunner().invoke(app, ["rubrics", "validate", str(path)])
+    result = CliRunner().invoke(app, ["rubrics", "validate", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "kit 'tiny' is valid (2 stages, 3 questions)" in result.output
 
