@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from bot.context import open_engine
 from bot.scheduler import DueWorkRunner
 from bot.server import ServerParts
-from bot.services import Services
+from bot.services import Services, utc_now
 from bot.settings import Settings
 from bot.slack.app import build_slack
 from bot.slack.runtime import SlackRuntime, slack_names
@@ -16,10 +18,14 @@ from rubrics.loader import KitRegistry
 logger = logging.getLogger(__name__)
 
 
-def build_parts(settings: Settings) -> tuple[ServerParts, SlackRuntime | None]:
-    """Everything ``panelbot serve`` runs, from settings alone."""
+def build_parts(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> tuple[ServerParts, SlackRuntime | None]:
+    """Everything ``panelbot serve`` runs, from settings alone (and a clock, for tests)."""
     engine = open_engine(settings)
-    services = Services(settings=settings, engine=engine, kits=KitRegistry.load(settings.kits_dir))
+    services = Services(
+        settings=settings, engine=engine, kits=KitRegistry.load(settings.kits_dir), clock=clock
+    )
     parts = ServerParts(services=services, poll_seconds=settings.timer_poll.total_seconds())
     runtime: SlackRuntime | None = None
     if settings.slack_bot_token is not None and settings.slack_signing_secret is not None:

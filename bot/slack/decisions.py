@@ -41,6 +41,7 @@ def register_decisions(app: AsyncApp, rt: SlackRuntime) -> None:
         reason = view_values(view["state"]["values"]).get(REASON_INPUT)
         reason_text = reason if isinstance(reason, str) else None
         now = rt.services.clock()
+        await rt.directory(ws, [user])  # the approver's name goes into the post
 
         def work(store: Any) -> Any:
             result = confirm_decision(store, ws, user, panel_id, outcome, reason_text,
