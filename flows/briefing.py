@@ -84,7 +84,7 @@ def build_briefing(data: BriefingData) -> Message:
     return Message(
         kind=MessageKind.BRIEFING,
         title=f"Briefing: {stage.title} with {data.candidate_name}",
-        summary=f"Your {stage.title} interview with {data.candidate_name} is at {slot}.",
+        summary=f"Briefing: your {stage.title} with {data.candidate_name} is at {slot}.",
         sections=(overview, *questions),
         actions=(scorecard_action(data.interview_id),),
         footer=(

@@ -28,10 +28,10 @@ class SamplePerson:
 RECRUITER = SamplePerson("U0RECRUIT", "Rosa Mendes", "Europe/Lisbon")
 HIRING_MANAGER = SamplePerson("U0HIRINGM", "Dana Okafor", "America/New_York")
 INTERVIEWERS = (
-    SamplePerson("U0MAYA", "Maya Chen", "America/Los_Angeles"),
+    SamplePerson("U0MAYA", "Maya Chen", "Europe/London"),
     SamplePerson("U0TOM", "Tom Becker", "Europe/Berlin"),
     SamplePerson("U0AISHA", "Aisha Bello", "Africa/Lagos"),
-    SamplePerson("U0LUIS", "Luis Ortega", "America/Mexico_City"),
+    SamplePerson("U0LUIS", "Luis Ortega", "America/Sao_Paulo"),
     SamplePerson("U0DANA", "Dana Okafor", "America/New_York"),
 )
 
