@@ -24,12 +24,23 @@ def status_command() -> None:
     with store_scope(engine) as store:
         pending = store.pending_deliveries(None, now)
         failed = store.failed_deliveries(None)
-    console.print(f"[bold]Pending deliveries:[/] {len(pending)}    [bold]Failed deliveries:[/] {len(failed)}")
+        due = store.pending_timers(None, due_before=now)
+        upcoming = store.pending_timers(None)
+    console.print(
+        f"[bold]Pending deliveries:[/] {len(pending)}    [bold]Failed deliveries:[/] {len(failed)}"
+        f"    [bold]Due timers:[/] {len(due)}    [bold]Scheduled timers:[/] {len(upcoming)}"
+    )
     if failed:
         table = Table("#", "workspace", "kind", "recipient", "attempts", "error", title="Failed deliveries")
         for row in failed:
             table.add_row(str(require_id(row)), row.workspace_id, row.kind, row.recipient,
                           str(row.attempts), row.last_error or "")
+        console.print(table)
+    if due:
+        table = Table("#", "kind", "interview", "due", "attempts", "last error", title="Due timers")
+        for timer in due:
+            table.add_row(str(require_id(timer)), timer.kind.value, str(timer.interview_id),
+                          timer.due_at.isoformat(), str(timer.attempts), timer.last_error or "")
         console.print(table)
     if pending:
         table = Table("#", "kind", "recipient", "attempts", "next attempt", "last error", title="Pending")

@@ -30,6 +30,7 @@ class FormKind(StrEnum):
     SCORECARD = "scorecard"
     DECISION_REASON = "decision_reason"
     NEW_PANEL = "new_panel"
+    NEW_REQUISITION = "new_requisition"
 
 
 class ActionId(StrEnum):
@@ -155,7 +156,19 @@ class TextInput:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    """Pick one person of the workspace (an interviewer)."""
+    """Pick a person of the workspace (an interviewer), or several with ``multiple``."""
+
+    input_id: str
+    label: str
+    initial: str | None = None
+    required: bool = True
+    hint: str | None = None
+    multiple: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInput:
+    """Pick a channel (the hiring channel of a requisition)."""
 
     input_id: str
     label: str
@@ -175,7 +188,9 @@ class DateTimeInput:
     hint: str | None = None
 
 
-FormInput = ChoiceInput | MultiChoiceInput | TextInput | UserInput | DateTimeInput
+FormInput = (
+    ChoiceInput | MultiChoiceInput | TextInput | UserInput | DateTimeInput | ChannelInput
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from bot.slack.commands import (
     DEBRIEF_PICK_ACTION,
     PANEL_CALLBACK,
     PANEL_PICK_CALLBACK,
+    REQUISITION_CALLBACK,
     register_commands,
 )
 from bot.slack.decisions import REASON_CALLBACK, register_decisions
@@ -31,7 +32,9 @@ from flows.messages import ActionId
 logger = logging.getLogger(__name__)
 
 #: Every view callback id and shortcut the app handles; the manifest test checks these.
-VIEW_CALLBACKS = (SCORECARD_CALLBACK, REASON_CALLBACK, PANEL_CALLBACK, PANEL_PICK_CALLBACK)
+VIEW_CALLBACKS = (
+    SCORECARD_CALLBACK, REASON_CALLBACK, PANEL_CALLBACK, PANEL_PICK_CALLBACK, REQUISITION_CALLBACK
+)
 SHORTCUT_CALLBACKS = (PANEL_CALLBACK,)
 ACTION_IDS = (*(a.value for a in ActionId), SAVE_DRAFT_ACTION_ID, DEBRIEF_PICK_ACTION)
 

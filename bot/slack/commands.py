@@ -17,6 +17,7 @@ from flows.commands import CommandName, help_text, spec_for
 from flows.debriefs import Choices, DebriefPosted, request_debrief
 from flows.loops import new_panel_form, requisition_picker
 from flows.outbound import Notice, Refusal
+from flows.requisitions import ONLY_RECRUITERS, may_open_requisition, requisition_form
 from storage.enums import MemberRole
 from storage.models import Requisition
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 PANEL_CALLBACK = "panel_new"
 PANEL_PICK_CALLBACK = "panel_pick"
+REQUISITION_CALLBACK = "requisition_new"
 DEBRIEF_PICK_ACTION = "debrief_pick"
 NOT_A_RECRUITER = (
     "Only recruiters of a requisition can create interview loops. Ask an admin to add you "
@@ -71,11 +73,14 @@ async def open_panel_form(
         await _reply(rt, body, respond, help_text())
         return
     if word == "requisition":
-        await _reply(
-            rt, body, respond,
-            "Requisitions are created by an admin with `panelbot requisition create --title T "
-            "--kit KIT --channel CHANNEL_ID --hiring-manager USER_ID --recruiter USER_ID`; "
-            "`panelbot requisition list` shows them.",
+        allowed = await rt.services.db(lambda s: may_open_requisition(s, ws, user))
+        if not allowed:
+            await _reply(rt, body, respond, ONLY_RECRUITERS)
+            return
+        kits = [source.kit for source in rt.services.kits.sources()]
+        form = requisition_form(kits, user_id=user)
+        await rt.client.views_open(
+            trigger_id=body["trigger_id"], view=form_view(form, callback_id=REQUISITION_CALLBACK)
         )
         return
     if word and not word.lstrip("#").isdigit():

@@ -41,6 +41,7 @@ from bot.slack.blockkit import (
     wrap,
 )
 from flows.messages import (
+    ChannelInput,
     Choice,
     ChoiceInput,
     DateTimeInput,
@@ -182,13 +183,24 @@ def _text_blocks(item: TextInput) -> list[Block]:
     return [_input(item, element, optional=not item.required)]
 
 
-def _picker_blocks(item: UserInput | DateTimeInput) -> list[Block]:
+def _picker_blocks(item: UserInput | DateTimeInput | ChannelInput) -> list[Block]:
     element: dict[str, Any]
-    if isinstance(item, UserInput):
+    if isinstance(item, UserInput) and item.multiple:
+        element = {"type": "multi_users_select", "action_id": item.input_id,
+                   "placeholder": {"type": "plain_text", "text": "Choose people"}}
+        if item.initial:
+            element["initial_users"] = [item.initial]
+    elif isinstance(item, UserInput):
         element = {"type": "users_select", "action_id": item.input_id,
                    "placeholder": {"type": "plain_text", "text": "Choose a person"}}
         if item.initial:
             element["initial_user"] = item.initial
+    elif isinstance(item, ChannelInput):
+        element = {"type": "conversations_select", "action_id": item.input_id,
+                   "placeholder": {"type": "plain_text", "text": "Choose a channel"},
+                   "filter": {"include": ["public", "private"], "exclude_bot_users": True}}
+        if item.initial:
+            element["initial_conversation"] = item.initial
     else:
         element = {"type": "datetimepicker", "action_id": item.input_id}
         if item.initial is not None:
@@ -199,7 +211,7 @@ def _picker_blocks(item: UserInput | DateTimeInput) -> list[Block]:
 def input_blocks(item: FormInput) -> list[Block]:
     if isinstance(item, TextInput):
         return _text_blocks(item)
-    if isinstance(item, UserInput | DateTimeInput):
+    if isinstance(item, UserInput | DateTimeInput | ChannelInput):
         return _picker_blocks(item)
     return _choice_blocks(item)
 

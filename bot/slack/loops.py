@@ -8,11 +8,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.delivery import reserve
-from bot.slack.commands import PANEL_CALLBACK, PANEL_PICK_CALLBACK
+from bot.slack.commands import PANEL_CALLBACK, PANEL_PICK_CALLBACK, REQUISITION_CALLBACK
 from bot.slack.render import form_view, view_values
 from bot.slack.runtime import SlackRuntime, team_id, user_id
 from bot.slack.scorecards import inline_errors
 from flows.loops import REQUISITION_INPUT, create_loop, new_panel_form, parse_loop
+from flows.outbound import Refusal
+from flows.requisitions import open_requisition
 from flows.state import StateError, decode_state
 from storage.enums import MemberRole, Platform
 from storage.errors import StorageError
@@ -21,6 +23,23 @@ logger = logging.getLogger(__name__)
 
 
 def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
+    @app.view(REQUISITION_CALLBACK)
+    async def new_requisition(ack: AsyncAck, body: dict[str, Any]) -> None:
+        ws, user = team_id(body), user_id(body)
+        view = body["view"]
+        raw = view_values(view["state"]["values"])
+        kits = [source.kit for source in rt.services.kits.sources()]
+        result = await rt.services.db(lambda s: open_requisition(s, ws, user, raw, kits))
+        if isinstance(result, dict):
+            await ack(response_action="errors", errors=inline_errors(view, result))
+            return
+        if isinstance(result, Refusal):
+            await ack(response_action="errors", errors=inline_errors(view, {"": result.text}))
+            return
+        await ack()
+        await rt.ephemeral(None, user, f"Requisition #{result.id} “{result.title}” is open. "
+                           "Run /panel to create a candidate's loop.")
+
     @app.view(PANEL_PICK_CALLBACK)
     async def pick_requisition(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)

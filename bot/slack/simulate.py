@@ -207,6 +207,11 @@ def _element_state(element: dict[str, Any], value: Value) -> dict[str, Any]:
         return {"type": kind, "value": text}
     if kind == "users_select":
         return {"type": kind, "selected_user": value}
+    if kind == "multi_users_select":
+        picked = value if isinstance(value, list) else ([str(value)] if value else [])
+        return {"type": kind, "selected_users": picked}
+    if kind == "conversations_select":
+        return {"type": kind, "selected_conversation": value}
     if kind == "datetimepicker":
         stamp = int(value.timestamp()) if isinstance(value, datetime) else value
         return {"type": kind, "selected_date_time": stamp}

@@ -38,6 +38,7 @@ from bot.teams.cards import (
     text_blocks,
 )
 from bot.teams.pickers import (
+    channel_element,
     date_time_elements,
     date_time_value,
     element_ids,
@@ -45,6 +46,7 @@ from bot.teams.pickers import (
     zone,
 )
 from flows.messages import (
+    ChannelInput,
     Choice,
     ChoiceInput,
     DateTimeInput,
@@ -143,6 +145,8 @@ def input_elements(
         elements = [_text_input(item, client_required=client_required)]
     elif isinstance(item, UserInput):
         elements = [user_element(item, client_required=client_required)]
+    elif isinstance(item, ChannelInput):
+        elements = [channel_element(item, client_required=client_required)]
     elif isinstance(item, DateTimeInput):
         elements = date_time_elements(item, tz=tz, client_required=client_required)
     else:
@@ -267,7 +271,7 @@ def dialog_values(
     for item in form.inputs:
         if isinstance(item, DateTimeInput):
             raw[item.input_id] = date_time_value(data, item, tz=viewer_tz)
-        elif isinstance(item, MultiChoiceInput):
+        elif isinstance(item, MultiChoiceInput) or (isinstance(item, UserInput) and item.multiple):
             raw[item.input_id] = _many(data.get(item.input_id))
         else:
             raw[item.input_id] = _single(data.get(item.input_id))

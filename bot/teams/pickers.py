@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.teams.cards import Element
-from flows.messages import DateTimeInput, UserInput
+from flows.messages import ChannelInput, DateTimeInput, UserInput
 
 PEOPLE_DATASET = "graph.microsoft.com/users"
 DATE_SUFFIX = "__date"
@@ -72,11 +72,30 @@ def user_element(item: UserInput, *, client_required: bool) -> Element:
         "choices": [],
         "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
     }
+    if item.multiple:
+        element["isMultiSelect"] = True
     if item.initial:
         element["value"] = item.initial
     if item.required and client_required:
         element["isRequired"] = True
         element["errorMessage"] = REQUIRED_PERSON
+    return element
+
+
+def channel_element(item: ChannelInput, *, client_required: bool) -> Element:
+    """Adaptive Cards have no channel picker; Teams users paste the channel's id or link."""
+    element: Element = {
+        "type": "Input.Text",
+        "id": item.input_id,
+        "label": item.label,
+        "placeholder": "Channel id, e.g. 19:abc...@thread.tacv2",
+        "maxLength": 300,
+    }
+    if item.initial:
+        element["value"] = item.initial
+    if item.required and client_required:
+        element["isRequired"] = True
+        element["errorMessage"] = "Enter the channel."
     return element
 
 
