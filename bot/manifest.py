@@ -34,6 +34,11 @@ def load_slack_manifest() -> dict[str, Any]:
 def normalise_base_url(url: str) -> str:
     """``https://host[/prefix]`` without a trailing slash; HTTPS is required by Slack."""
     parsed = urlparse(url.strip())
+    if parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ManifestError(
+            f"'{url}' must be a plain public HTTPS URL without credentials, query or fragment "
+            "(e.g. --url https://panelbot.example.com)"
+        )
     if parsed.scheme != "https" or not parsed.netloc:
         raise ManifestError(
             f"'{url}' is not a public HTTPS URL; Slack only calls https:// request URLs "

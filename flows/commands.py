@@ -32,7 +32,7 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         CommandName.PANEL,
-        usage="panel [requisition | interviewer | help]",
+        usage="panel [requisition | help]",
         summary="Create an interview loop for a candidate (recruiters); "
         "`panel requisition` creates a requisition.",
         aliases=("loop",),
