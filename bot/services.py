@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from bot.settings import Settings
 from flows.loops import LoopTimings
+from flows.reminders import parse_days, parse_hours
 from rubrics.loader import KitRegistry
 from storage.db import session_scope
 from storage.repository import Store
@@ -31,10 +32,14 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
 
     def timings(self) -> LoopTimings:
+        start, end = parse_hours(self.settings.working_hours)
         return LoopTimings(
             briefing_lead=self.settings.briefing_lead,
             first_reminder=self.settings.feedback_first_reminder,
             max_reminders=self.settings.feedback_max_reminders,
+            work_start=start,
+            work_end=end,
+            work_days=parse_days(self.settings.working_days),
         )
 
     def run(self, work: Callable[[Store], T]) -> T:

@@ -12,8 +12,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.reminders import parse_days, parse_hours
 
 ENV_PREFIX = "PANELBOT_"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -81,12 +90,29 @@ class Settings(BaseSettings):
     briefing_lead: Duration = timedelta(minutes=30)
     feedback_first_reminder: Duration = timedelta(hours=1)
     feedback_max_reminders: int = Field(default=3, ge=0, le=10)
+    working_hours: str = Field(
+        default="09:00-18:00",
+        description="When reminders may reach people, in each person's own time zone.",
+    )
+    working_days: str = Field(default="mon-fri", description="Days reminders may reach people.")
     timer_poll: Duration = Field(
         default=timedelta(seconds=15),
         description="How often each replica looks for due briefings, reminders and retries.",
     )
 
     log_level: str = "INFO"
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        parse_hours(value)
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
 
     def env_name(self, field: str) -> str:
         return env_name(field)

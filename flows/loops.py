@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Protocol
 
 from flows.invite import build_invite, invite_attachment
@@ -30,7 +30,7 @@ from flows.messages import (
     UserInput,
 )
 from flows.outbound import Outbound, Recipient
-from flows.reminders import WorkingHours, briefing_due, feedback_schedule
+from flows.reminders import MONDAY_TO_FRIDAY, WorkingHours, briefing_due, feedback_schedule
 from flows.scorecard import RawValues
 from flows.state import encode_state
 from flows.timefmt import format_moment, format_slot
@@ -58,6 +58,13 @@ class LoopTimings:
     briefing_lead: timedelta
     first_reminder: timedelta
     max_reminders: int
+    work_start: time = time(9, 0)
+    work_end: time = time(18, 0)
+    work_days: frozenset[int] = MONDAY_TO_FRIDAY
+
+    def hours(self, tz: str) -> WorkingHours:
+        """Working hours in ``tz`` (the default until interviewer profiles say otherwise)."""
+        return WorkingHours(tz=tz, start=self.work_start, end=self.work_end, weekdays=self.work_days)
 
 
 def interviewer_input(stage_key: str) -> str:
@@ -305,7 +312,7 @@ def schedule_interview_timers(
     store: Store, ws: str, interview: Interview, timings: LoopTimings, now: datetime
 ) -> None:
     """Briefing before, reminders after: persisted, so a restart loses none."""
-    hours = WorkingHours(tz=interview.interviewer_tz)
+    hours = timings.hours(interview.interviewer_tz)
     due = [(TimerKind.BRIEFING, 0, briefing_due(starts_at=interview.starts_at,
                                                  lead=timings.briefing_lead, now=now))]
     due.extend(

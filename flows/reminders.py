@@ -77,6 +77,34 @@ class WorkingHours:
         return self.opening(self.next_working_day(day))
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """``09:00-18:00`` (``24:00`` means the end of the day)."""
+    try:
+        first, last = (part.strip() for part in text.split("-"))
+        start = time.fromisoformat(first)
+        end = time.max if last == "24:00" else time.fromisoformat(last)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a time range like 09:00-18:00") from None
+    if end <= start:
+        raise ValueError(f"'{text}' ends before it starts")
+    return start, end
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """``mon-fri``, ``mon,wed,fri`` or ``mon-sun`` as weekday numbers (Monday is 0)."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in _DAYS or (last and last not in _DAYS):
+            raise ValueError(f"'{text}' is not a list of days like mon-fri or mon,wed,fri")
+        a, b = _DAYS.index(first), _DAYS.index(last or first)
+        days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    return frozenset(days)
+
+
 @dataclass(frozen=True, slots=True)
 class DueTimer:
     kind: TimerKind

@@ -72,3 +72,9 @@ def test_out_of_range_number_is_explained(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("PANELBOT_FEEDBACK_MAX_REMINDERS", "99")
     with pytest.raises(SettingsError, match="PANELBOT_FEEDBACK_MAX_REMINDERS"):
         load_settings()
+
+
+def test_working_hours_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANELBOT_WORKING_HOURS", "9 to 5")
+    with pytest.raises(SettingsError, match="PANELBOT_WORKING_HOURS"):
+        load_settings()

@@ -80,3 +80,29 @@ def test_schedule_properties(end: datetime, tz: str, delay_minutes: int, count: 
         assert hours.contains(timer.due_at), (timer, timer.due_at.astimezone(hours.zoneinfo()))
     local_days = [t.due_at.astimezone(hours.zoneinfo()).date() for t in schedule]
     assert len(set(local_days)) == len(local_days)  # at most one per local day
+
+
+def test_working_hours_and_days_parse() -> None:
+    from datetime import time as clock
+
+    import pytest
+
+    from flows.reminders import parse_days, parse_hours
+
+    assert parse_hours("08:30-17:00") == (clock(8, 30), clock(17, 0))
+    assert parse_hours("00:00-24:00")[1] == clock.max
+    assert parse_days("mon-fri") == frozenset(range(5))
+    assert parse_days("fri-mon") == frozenset({4, 5, 6, 0})
+    assert parse_days("mon,wed") == frozenset({0, 2})
+    for bad in ("9-5", "18:00-09:00"):
+        with pytest.raises(ValueError):
+            parse_hours(bad)
+    with pytest.raises(ValueError):
+        parse_days("weekdays")
+
+
+def test_round_the_clock_hours_remind_exactly_after_the_delay() -> None:
+    end = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)  # a Saturday night
+    hours = WorkingHours(tz="UTC", start=time(0, 0), end=time.max, weekdays=frozenset(range(7)))
+    schedule = feedback_schedule(interview_end=end, hours=hours, first_delay=timedelta(seconds=2), max_reminders=1)
+    assert schedule[0].due_at == end + timedelta(seconds=2)
