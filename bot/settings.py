@@ -27,12 +27,12 @@ from flows.reminders import parse_days, parse_hours
 ENV_PREFIX = "PANELBOT_"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
-_DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)")
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION_PART = re.compile(r"(\d+)\s*(ms|d|h|m|s)")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1, "ms": 0.001}
 
 
 def parse_duration(value: Any) -> timedelta:
-    """Read ``30m``, ``90s``, ``1h``, ``1h30m`` or ``2d`` (also a number of seconds)."""
+    """Read ``30m``, ``90s``, ``1h``, ``1h30m``, ``2d`` or ``250ms`` (or a number of seconds)."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
