@@ -15,6 +15,8 @@ from typing import Protocol
 
 from flows.invite import build_invite, invite_attachment
 from flows.messages import (
+    Action,
+    ActionId,
     Choice,
     ChoiceInput,
     DateTimeInput,
@@ -101,9 +103,20 @@ def requisition_picker(requisitions: Sequence[Requisition]) -> Form:
 
 
 def new_panel_form(
-    *, kit: Kit, requisition: Requisition, errors: Mapping[str, str] | None = None
+    *,
+    kit: Kit,
+    requisition: Requisition,
+    errors: Mapping[str, str] | None = None,
+    current: Mapping[str, Interview] | None = None,
+    candidate_name: str | None = None,
+    panel_id: int | None = None,
 ) -> Form:
-    """The loop form: candidate name, then interviewer + start (or skip) per stage."""
+    """The loop form: candidate name, then interviewer + start (or skip) per stage.
+
+    With ``current`` (the panel's live interviews by stage) it becomes the edit form of
+    an existing loop: pre-filled, with "skip" meaning "cancel this interview".
+    """
+    current = current or {}
     inputs: list[FormInput] = [
         TextInput(
             input_id=CANDIDATE_INPUT,
@@ -112,14 +125,17 @@ def new_panel_form(
             max_length=200,
             required=True,
             placeholder="e.g. Priya Raman",
+            initial=candidate_name or "",
         )
     ]
     for stage in kit.stages:
+        booked = current.get(stage.key)
         inputs.append(
             UserInput(
                 input_id=interviewer_input(stage.key),
                 label=f"{stage.title} ({stage.duration_minutes} min): interviewer",
                 required=False,
+                initial=booked.interviewer_id if booked else None,
             )
         )
         inputs.append(
@@ -127,26 +143,41 @@ def new_panel_form(
                 input_id=start_input(stage.key),
                 label=f"{stage.title}: start",
                 required=False,
+                initial=booked.starts_at if booked else None,
                 hint="Shown in your time zone; each interviewer sees their own.",
             )
         )
         inputs.append(
             MultiChoiceInput(
                 input_id=skip_input(stage.key),
-                label=f"{stage.title}: skip?",
-                choices=(Choice(value=SKIP_VALUE, label="Skip this stage"),),
+                label=f"{stage.title}: {'cancel' if stage.key in current else 'skip'}?",
+                choices=(
+                    Choice(
+                        value=SKIP_VALUE,
+                        label="Cancel this interview" if stage.key in current else "Skip this stage",
+                    ),
+                ),
             )
         )
+    editing = panel_id is not None
     return Form(
         kind=FormKind.NEW_PANEL,
-        title="New interview loop",
-        submit_label="Create loop",
+        title="Change interview loop" if editing else "New interview loop",
+        submit_label="Save changes" if editing else "Create loop",
         close_label="Cancel",
-        state=encode_state("panel", requisition=require_id(requisition)),
+        state=(
+            encode_state("panel_edit", panel=panel_id) if panel_id is not None
+            else encode_state("panel", requisition=require_id(requisition))
+        ),
         intro=(
             Section(
                 heading=f"{requisition.title} · kit {kit.id}",
-                text="Pick an interviewer and a start time for each stage, or tick Skip.",
+                text=(
+                    "Change an interviewer or a time, or tick Cancel. Everyone affected is "
+                    "told, and briefings and reminders follow the change."
+                    if editing
+                    else "Pick an interviewer and a start time for each stage, or tick Skip."
+                ),
             ),
         ),
         inputs=tuple(inputs),
@@ -215,7 +246,7 @@ def parse_loop(
     if not planned and not any(key.endswith("__interviewer") for key in errors):
         first = kit.stages[0].key
         errors.setdefault(skip_input(first), "A loop needs at least one interview.")
-    errors.update(_double_bookings(kit, planned, store, workspace_id, now))
+    errors.update(double_bookings(kit, planned, store, workspace_id, now))
     if errors:
         return None, errors
     return LoopPlan(candidate_name=candidate, interviews=tuple(planned)), {}
@@ -225,8 +256,13 @@ def _overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: date
     return a_start < b_end and b_start < a_end
 
 
-def _double_bookings(
-    kit: Kit, planned: Sequence[PlannedInterview], store: Store, ws: str, now: datetime
+def double_bookings(
+    kit: Kit,
+    planned: Sequence[PlannedInterview],
+    store: Store,
+    ws: str,
+    now: datetime,
+    ignore: frozenset[int] = frozenset(),
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     for index, item in enumerate(planned):
@@ -242,6 +278,8 @@ def _double_bookings(
             continue
         existing = store.interviews_for_user(ws, item.interviewer_id, after=now - timedelta(days=1))
         for booked in existing:
+            if booked.id in ignore:
+                continue
             if booked.status != InterviewStatus.CANCELLED and _overlaps(
                 item.starts_at, item.ends_at, booked.starts_at, booked.ends_at
             ):
@@ -302,14 +340,22 @@ def create_loop(
         Outbound(
             key=f"{workspace_id}:panel:{panel_id}:summary",
             recipient=Recipient.channel(requisition.channel_id),
-            message=loop_summary(kit, requisition, plan.candidate_name, interviews, directory),
+            message=loop_summary(
+                kit, requisition, plan.candidate_name, interviews, directory, panel_id=panel_id
+            ),
         )
     )
     return LoopCreated(panel_id=panel_id, outbound=tuple(outbound))
 
 
 def schedule_interview_timers(
-    store: Store, ws: str, interview: Interview, timings: LoopTimings, now: datetime
+    store: Store,
+    ws: str,
+    interview: Interview,
+    timings: LoopTimings,
+    now: datetime,
+    *,
+    rearm: bool = False,
 ) -> None:
     """Briefing before, reminders after: persisted, so a restart loses none."""
     hours = timings.hours(interview.interviewer_tz)
@@ -324,12 +370,25 @@ def schedule_interview_timers(
             max_reminders=timings.max_reminders,
         )
     )
-    store.schedule_timers(ws, require_id(interview), due)
+    store.schedule_timers(ws, require_id(interview), due, rearm=rearm)
 
 
 def invite_outbound(
-    ws: str, kit: Kit, requisition: Requisition, candidate: str, interview: Interview, now: datetime
+    ws: str,
+    kit: Kit,
+    requisition: Requisition,
+    candidate: str,
+    interview: Interview,
+    now: datetime,
+    *,
+    cancelled: bool = False,
+    sequence: int = 0,
 ) -> Outbound:
+    """The invite DM with its ``.ics``; a changed or cancelled one replaces the earlier event.
+
+    The key names interviewer, start and state, so resubmitting the same change sends
+    nothing new while every real change sends one update.
+    """
     stage = kit.stage(interview.stage_key)
     interview_id = require_id(interview)
     slot = format_slot(interview.starts_at, interview.ends_at, interview.interviewer_tz)
@@ -343,11 +402,22 @@ def invite_outbound(
         starts_at=interview.starts_at,
         ends_at=interview.ends_at,
         now=now,
+        sequence=sequence,
+        cancelled=cancelled,
+    )
+    title = (
+        f"Cancelled: your interview with {candidate}" if cancelled
+        else f"You're interviewing {candidate}"
+    )
+    summary_text = (
+        f"Your {stage.title} with {candidate} on {slot} is cancelled; nothing to prepare."
+        if cancelled
+        else f"You're interviewing {candidate} ({stage.title}) on {slot}."
     )
     message = Message(
         kind=MessageKind.INVITE,
-        title=f"You're interviewing {candidate}",
-        summary=f"You're interviewing {candidate} ({stage.title}) on {slot}.",
+        title=title,
+        summary=summary_text,
         sections=(
             Section(
                 text=f"{stage.title} for {requisition.title}.",
@@ -358,7 +428,10 @@ def invite_outbound(
                 ),
             ),
         ),
-        footer="The calendar invite is attached. Your briefing arrives before the interview.",
+        footer=(
+            "The attached calendar update removes the event." if cancelled
+            else "The calendar invite is attached. Your briefing arrives before the interview."
+        ),
         attachments=(
             invite_attachment(
                 filename=f"interview-{interview_id}.ics", content=ics, title=summary
@@ -366,7 +439,8 @@ def invite_outbound(
         ),
     )
     return Outbound(
-        key=f"{ws}:interview:{interview_id}:invite",
+        key=f"{ws}:interview:{interview_id}:invite:{interview.interviewer_id}:"
+        f"{int(interview.starts_at.timestamp())}:{'cancelled' if cancelled else 'on'}",
         recipient=Recipient.user(interview.interviewer_id),
         message=message,
     )
@@ -378,6 +452,8 @@ def loop_summary(
     candidate: str,
     interviews: Sequence[Interview],
     directory: Directory,
+    *,
+    panel_id: int,
 ) -> Message:
     lines = tuple(
         f"{kit.stage(i.stage_key).title}: {directory.name(i.interviewer_id)}, "
@@ -389,6 +465,9 @@ def loop_summary(
         title=f"New loop: {candidate}",
         summary=f"Interview loop for {candidate} ({requisition.title}): {len(interviews)} interviews.",
         sections=(Section(heading=requisition.title, bullets=lines),),
+        actions=(
+            Action(ActionId.CHANGE_LOOP, "Change loop", encode_state("panel_edit", panel=panel_id)),
+        ),
         footer="Scorecards stay private until each interviewer submits. "
         "Run /debrief when the loop is done.",
     )

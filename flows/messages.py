@@ -41,6 +41,7 @@ class ActionId(StrEnum):
     APPROVE = "decision_approve"
     REJECT = "decision_reject"
     MORE_INTERVIEWS = "decision_more_interviews"
+    CHANGE_LOOP = "panel_change"
 
 
 class Tone(StrEnum):

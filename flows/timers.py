@@ -1,8 +1,9 @@
 """What a due timer sends: a briefing before an interview, reminders and escalation after.
 
 A timer that has become pointless (interview cancelled, scorecard already in) sends
-nothing. Keys are derived from the interview and the timer's sequence, so a timer that
-fires twice (a crash between sending and marking it done) still sends once.
+nothing. Keys are derived from the interview, its current interviewer and the timer's
+sequence, so a timer that fires twice (a crash between sending and marking it done)
+still sends once, while a replacement interviewer gets their own briefing.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def fire_timer(
         )
         return [
             Outbound(
-                key=f"{ws}:interview:{interview_id}:briefing",
+                key=f"{ws}:interview:{interview_id}:{interview.interviewer_id}:briefing",
                 recipient=Recipient.user(interview.interviewer_id),
                 message=message,
             )
@@ -76,7 +77,7 @@ def fire_timer(
         )
         return [
             Outbound(
-                key=f"{ws}:interview:{interview_id}:reminder:{timer.sequence}",
+                key=f"{ws}:interview:{interview_id}:{interview.interviewer_id}:reminder:{timer.sequence}",
                 recipient=Recipient.user(interview.interviewer_id),
                 message=message,
             )
@@ -101,7 +102,7 @@ def fire_timer(
     )
     return [
         Outbound(
-            key=f"{ws}:interview:{interview_id}:escalation:{recruiter}",
+            key=f"{ws}:interview:{interview_id}:{interview.interviewer_id}:escalation:{recruiter}",
             recipient=Recipient.user(recruiter),
             message=message,
         )

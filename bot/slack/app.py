@@ -22,7 +22,7 @@ from bot.slack.commands import (
 )
 from bot.slack.decisions import REASON_CALLBACK, register_decisions
 from bot.slack.home import register_home
-from bot.slack.loops import register_loops
+from bot.slack.loops import PANEL_EDIT_CALLBACK, register_loops
 from bot.slack.render import SAVE_DRAFT_ACTION_ID
 from bot.slack.runtime import SlackRuntime, track_debrief
 from bot.slack.scorecards import SCORECARD_CALLBACK, register_scorecards
@@ -33,7 +33,12 @@ logger = logging.getLogger(__name__)
 
 #: Every view callback id and shortcut the app handles; the manifest test checks these.
 VIEW_CALLBACKS = (
-    SCORECARD_CALLBACK, REASON_CALLBACK, PANEL_CALLBACK, PANEL_PICK_CALLBACK, REQUISITION_CALLBACK
+    SCORECARD_CALLBACK,
+    REASON_CALLBACK,
+    PANEL_CALLBACK,
+    PANEL_PICK_CALLBACK,
+    REQUISITION_CALLBACK,
+    PANEL_EDIT_CALLBACK,
 )
 SHORTCUT_CALLBACKS = (PANEL_CALLBACK,)
 ACTION_IDS = (*(a.value for a in ActionId), SAVE_DRAFT_ACTION_ID, DEBRIEF_PICK_ACTION)

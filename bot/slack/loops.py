@@ -12,7 +12,9 @@ from bot.slack.commands import PANEL_CALLBACK, PANEL_PICK_CALLBACK, REQUISITION_
 from bot.slack.render import form_view, view_values
 from bot.slack.runtime import SlackRuntime, team_id, user_id
 from bot.slack.scorecards import inline_errors
+from flows.changes import ONLY_RECRUITERS, LoopChanged, apply_loop_edit, live_interviews
 from flows.loops import REQUISITION_INPUT, create_loop, new_panel_form, parse_loop
+from flows.messages import ActionId
 from flows.outbound import Refusal
 from flows.requisitions import open_requisition
 from flows.state import StateError, decode_state
@@ -21,8 +23,76 @@ from storage.errors import StorageError
 
 logger = logging.getLogger(__name__)
 
+PANEL_EDIT_CALLBACK = "panel_edit"
+
 
 def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
+    @app.action(ActionId.CHANGE_LOOP.value)
+    async def change_loop(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        ws, user = team_id(body), user_id(body)
+        channel = (body.get("channel") or {}).get("id")
+        try:
+            panel_id = decode_state(str(body["actions"][0].get("value", ""))).id("panel")
+        except StateError:
+            await rt.ephemeral(channel, user, "This loop summary is outdated.")
+            return
+
+        def load(store: Any) -> Any:
+            panel = store.get_panel(ws, panel_id)
+            if not store.is_member(ws, panel.requisition_id, user, MemberRole.RECRUITER):
+                return None
+            requisition = store.get_requisition(ws, panel.requisition_id)
+            return new_panel_form(
+                kit=rt.services.kits.get(requisition.kit_id), requisition=requisition,
+                current=live_interviews(store, ws, panel_id), panel_id=panel_id,
+                candidate_name=store.get_candidate(ws, panel.candidate_id).name,
+            )
+
+        form = await rt.services.db(load)
+        if form is None:
+            await rt.ephemeral(channel, user, ONLY_RECRUITERS)
+            return
+        await rt.client.views_open(
+            trigger_id=body["trigger_id"], view=form_view(form, callback_id=PANEL_EDIT_CALLBACK)
+        )
+
+    @app.view(PANEL_EDIT_CALLBACK)
+    async def save_loop_changes(ack: AsyncAck, body: dict[str, Any]) -> None:
+        ws, user = team_id(body), user_id(body)
+        view = body["view"]
+        try:
+            panel_id = decode_state(str(view.get("private_metadata", ""))).id("panel")
+        except StateError:
+            await ack(response_action="errors", errors=inline_errors(view, {"": "Outdated form."}))
+            return
+        raw = view_values(view["state"]["values"])
+        now = rt.services.clock()
+        new_people = [str(v) for k, v in raw.items() if k.endswith("__interviewer") and v]
+        directory = await rt.directory(ws, new_people)
+
+        def work(store: Any) -> Any:
+            panel = store.get_panel(ws, panel_id)
+            kit = rt.services.kits.get(store.get_requisition(ws, panel.requisition_id).kit_id)
+            result = apply_loop_edit(store=store, ws=ws, actor=user, panel_id=panel_id, kit=kit,
+                                     raw=raw, directory=directory, timings=rt.services.timings(),
+                                     now=now)
+            if isinstance(result, LoopChanged):
+                return result, reserve(store, ws, Platform.SLACK, result.outbound, now)
+            return result, []
+
+        result, reserved = await rt.services.db(work)
+        if isinstance(result, dict):
+            await ack(response_action="errors", errors=inline_errors(view, result))
+            return
+        if isinstance(result, Refusal):
+            await ack(response_action="errors", errors=inline_errors(view, {"": result.text}))
+            return
+        await ack()
+        await rt.send_reserved(ws, reserved)
+        text = "; ".join(result.summary) if result.summary else "nothing changed"
+        await rt.ephemeral(None, user, f"Loop updated: {text}.")
+
     @app.view(REQUISITION_CALLBACK)
     async def new_requisition(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)

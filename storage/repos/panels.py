@@ -139,3 +139,66 @@ class PanelsRepo(RequisitionsRepo):
             stmt = stmt.where(Interview.status != InterviewStatus.CANCELLED)
         stmt = stmt.order_by(col(Interview.starts_at), col(Interview.id))
         return list(self.session.exec(stmt).all())
+
+    def change_interview(
+        self,
+        ws: str,
+        interview_id: int,
+        *,
+        actor_id: str,
+        starts_at: datetime | None = None,
+        ends_at: datetime | None = None,
+        interviewer_id: str | None = None,
+        interviewer_tz: str | None = None,
+        cancel: bool = False,
+    ) -> Interview:
+        """Reschedule, reassign or cancel an interview that has not happened yet.
+
+        A completed interview (its scorecard is in) cannot change: that would rewrite
+        history the debrief relies on (:class:`InvalidState`). Every change is audited.
+        """
+        interview = self.session.exec(
+            select(Interview)
+            .where(Interview.workspace_id == ws, Interview.id == interview_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if interview is None:
+            raise NotFound("interview", interview_id)
+        if interview.status == InterviewStatus.COMPLETED:
+            raise InvalidState("This interview already has its scorecard; it can no longer change.")
+        if interview.status == InterviewStatus.CANCELLED and not cancel:
+            raise InvalidState("This interview was cancelled; schedule a new loop instead.")
+        before = {
+            "starts_at": interview.starts_at.isoformat(),
+            "interviewer_id": interview.interviewer_id,
+            "status": interview.status.value,
+        }
+        if starts_at is not None:
+            interview.starts_at = starts_at
+        if ends_at is not None:
+            interview.ends_at = ends_at
+        if interviewer_id is not None:
+            interview.interviewer_id = interviewer_id
+        if interviewer_tz is not None:
+            interview.interviewer_tz = interviewer_tz
+        if cancel:
+            interview.status = InterviewStatus.CANCELLED
+        if interview.ends_at <= interview.starts_at:
+            raise InvalidState("The interview must end after it starts.")
+        self.session.add(interview)
+        self.session.flush()
+        action = "interview.cancelled" if cancel else "interview.changed"
+        self.append_audit(
+            ws,
+            actor_id=actor_id,
+            action=action,
+            subject_type="interview",
+            subject_id=interview_id,
+            details={"before": before, "after": {
+                "starts_at": interview.starts_at.isoformat(),
+                "interviewer_id": interview.interviewer_id,
+                "status": interview.status.value,
+            }},
+        )
+        return interview

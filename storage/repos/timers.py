@@ -67,7 +67,7 @@ class TimersRepo(RepoBase):
     """Durable timers of every workspace."""
 
     def schedule_timers(
-        self, ws: str, interview_id: int, timers: Sequence[TimerSpec]
+        self, ws: str, interview_id: int, timers: Sequence[TimerSpec], *, rearm: bool = False
     ) -> list[Timer]:
         """Make sure each ``(kind, sequence, due_at)`` exists; returns the rows in that order.
 
@@ -79,7 +79,8 @@ class TimersRepo(RepoBase):
         * ``claimed`` with a different ``due_at`` → back to ``pending`` at the new time;
           the worker holding it loses its claim, so it will not fire at the old time;
         * ``cancelled`` → ``pending`` again, with a fresh attempt count;
-        * ``done`` → left alone: it already fired.
+        * ``done`` → left alone: it already fired; with ``rearm`` (a new interviewer took
+          over, who has not had that briefing or reminder) it becomes ``pending`` again.
 
         Timers not named are not touched; use :meth:`cancel_timers` for those.
         Raises :class:`NotFound` for an interview of another workspace,
@@ -107,7 +108,7 @@ class TimersRepo(RepoBase):
                     created_at=now,
                 )
                 created += 1
-            elif row.status == TimerStatus.CANCELLED:
+            elif row.status == TimerStatus.CANCELLED or (rearm and row.status == TimerStatus.DONE):
                 _to_pending(row, due_at)
                 row.attempts = 0
                 row.last_error = None
@@ -363,6 +364,7 @@ def _to_pending(row: Timer, due_at: datetime) -> None:
     row.due_at = due_at
     row.claimed_by = None
     row.claim_expires_at = None
+    row.fired_at = None
 
 
 def _checked_specs(timers: Sequence[TimerSpec]) -> list[TimerSpec]:
