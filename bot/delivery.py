@@ -5,8 +5,14 @@ transaction as the change that caused it, where the caller allows), then sent. A
 repeated key sends nothing. A transient failure (429 after the client's own retries,
 5xx, timeouts) leaves the row pending with a later ``next_attempt_at``; the retry loop
 claims due rows with ``FOR UPDATE SKIP LOCKED`` so replicas never send the same row.
-A permanent failure (channel gone, app not installed) is marked failed, logged and
-counted, and shown by ``panelbot status``.
+A permanent failure (channel gone, app revoked) is marked failed, logged and counted,
+and shown by ``panelbot status``.
+
+A recipient the platform cannot reach *yet* (a Teams user who has not installed the
+app) is a third case, :class:`RecipientUnreachable`: the row is retried for a day, not
+an hour, because a person has to act first; and the first time, the deliverer asks the
+platform's ``on_unreachable`` hook whom to tell (the recruiters) and sends that notice
+through the same ledger, so it goes out once however often the retry fails.
 """
 
 from __future__ import annotations
@@ -33,10 +39,27 @@ logger = logging.getLogger(__name__)
 
 SEND_LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
+# Someone has to install the app first: try every half hour for a day, then give up
+# visibly (``panelbot status``) rather than keep a briefing pending for ever.
+UNREACHABLE_RETRY = timedelta(minutes=30)
+MAX_UNREACHABLE_ATTEMPTS = 48
 
 
 class TransientSendError(Exception):
-    """Worth retrying later: rate limits, server errors, timeouts."""
+    """Worth retrying later: rate limits, server errors, timeouts.
+
+    ``retry_after`` is the platform's own hint (HTTP ``Retry-After``); the ledger never
+    retries sooner than that.
+    """
+
+    def __init__(self, message: str, *, retry_after: timedelta | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RecipientUnreachable(TransientSendError):
+    """The platform cannot deliver to this recipient until a person acts (e.g. a Teams
+    user who has not installed panelbot). Retried slowly; the recruiters are told once."""
 
 
 class PermanentSendError(Exception):
@@ -67,6 +90,9 @@ class Reserved:
 
 
 TrackHook = Callable[[Store, str, Outbound, str], None]
+# Who must hear that ``outbound`` cannot reach its recipient: notices to reserve (their
+# keys make them once-only). Runs inside the transaction that records the failure.
+UnreachableHook = Callable[[Store, str, Outbound, str], Sequence[Outbound]]
 
 
 def reserve(
@@ -99,11 +125,13 @@ class Deliverer:
         *,
         clock: Callable[[], datetime],
         on_sent: TrackHook | None = None,
+        on_unreachable: UnreachableHook | None = None,
     ) -> None:
         self.engine = engine
         self.sender = sender
         self.clock = clock
         self.on_sent = on_sent
+        self.on_unreachable = on_unreachable
 
     def _db(self, work: Callable[[Store], object]) -> object:
         with session_scope(self.engine) as session:
@@ -138,17 +166,7 @@ class Deliverer:
             )
             return
         except TransientSendError as exc:
-            give_up = attempts + 1 >= MAX_ATTEMPTS
-            retry_at = None if give_up else self.clock() + backoff(attempts + 1)
-            DELIVERIES.labels(self.sender.platform.value, "failed" if give_up else "retry").inc()
-            logger.warning(
-                "delivery.retry_later" if not give_up else "delivery.gave_up",
-                extra={"delivery_id": delivery_id, "error": str(exc), "attempt": attempts + 1},
-            )
-            error = str(exc)
-            await asyncio.to_thread(
-                self._db, lambda s: s.mark_failed(ws, delivery_id, error, retry_at=retry_at)
-            )
+            await self._retry_later(ws, delivery_id, outbound, attempts, exc)
             return
         DELIVERIES.labels(self.sender.platform.value, "sent").inc()
 
@@ -159,13 +177,59 @@ class Deliverer:
 
         await asyncio.to_thread(self._db, done)
 
-    async def retry_due(self, limit: int = 50) -> int:
-        """Send ledger rows that are due again; returns how many were attempted."""
+    def _next_try(self, attempts: int, exc: TransientSendError) -> datetime | None:
+        """When to try again after ``attempts`` failures, or None to give up."""
+        unreachable = isinstance(exc, RecipientUnreachable)
+        if attempts >= (MAX_UNREACHABLE_ATTEMPTS if unreachable else MAX_ATTEMPTS):
+            return None
+        wait = UNREACHABLE_RETRY if unreachable else backoff(attempts)
+        if exc.retry_after is not None:
+            wait = max(wait, exc.retry_after)
+        return self.clock() + wait
+
+    async def _retry_later(
+        self, ws: str, delivery_id: int, outbound: Outbound, attempts: int,
+        exc: TransientSendError,
+    ) -> None:
+        retry_at = self._next_try(attempts + 1, exc)
+        give_up = retry_at is None
+        DELIVERIES.labels(self.sender.platform.value, "failed" if give_up else "retry").inc()
+        logger.warning(
+            "delivery.retry_later" if not give_up else "delivery.gave_up",
+            extra={"delivery_id": delivery_id, "error": str(exc), "attempt": attempts + 1,
+                   "unreachable": isinstance(exc, RecipientUnreachable)},
+        )
+        error = str(exc)
+        hook = self.on_unreachable if isinstance(exc, RecipientUnreachable) else None
         now = self.clock()
 
+        def record(store: Store) -> list[Reserved]:
+            store.mark_failed(ws, delivery_id, error, retry_at=retry_at)
+            if hook is None:
+                return []
+            try:  # a failing notice must not undo recording the failure itself
+                with store.session.begin_nested():
+                    notices = hook(store, ws, outbound, error)
+                    return reserve(store, ws, self.sender.platform, notices, now)
+            except Exception:
+                logger.exception("delivery.unreachable_hook_failed",
+                                 extra={"delivery_id": delivery_id})
+                return []
+
+        notices = await asyncio.to_thread(self._db, record)
+        assert isinstance(notices, list)
+        for notice in notices:
+            logger.info("delivery.unreachable_notice",
+                        extra={"delivery_id": delivery_id, "notice_key": notice.outbound.key})
+        await self.send_reserved(ws, notices)
+
+    async def retry_due(self, limit: int = 50) -> int:
+        """Send this platform's ledger rows that are due again; returns how many."""
+        now = self.clock()
+        platform = self.sender.platform
+
         def claim(store: Store) -> list[Delivery]:
-            rows = store.claim_due_deliveries(now, limit=limit, lease=SEND_LEASE)
-            return [r for r in rows if r.platform == self.sender.platform]
+            return store.claim_due_deliveries(now, limit=limit, lease=SEND_LEASE, platform=platform)
 
         rows = await asyncio.to_thread(self._db, claim)
         assert isinstance(rows, list)

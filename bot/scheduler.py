@@ -9,6 +9,12 @@ one transaction; then the messages are sent. A replica that dies mid-way loses i
 claim when the lease runs out, and the ledger's idempotency keys stop a re-fire from
 sending twice. A timer missed while every process was down is simply due, so it fires
 once, late.
+
+One runner serves every platform of the process. A timer's messages go to the platform
+of its requisition: they are reserved in the ledger under that platform and sent by
+that platform's deliverer. If this process does not serve that platform, the rows stay
+pending in the ledger for a replica that does (its retry loop claims only its own
+platform's rows), so nothing is sent twice or by the wrong sender.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -27,6 +33,8 @@ from bot.delivery import Deliverer, Reserved, reserve
 from bot.metrics import DELIVERIES_FAILED, DELIVERIES_PENDING, REMINDERS_DUE
 from bot.services import Services
 from flows.timers import fire_timer
+from storage.enums import Platform
+from storage.errors import NotFound
 from storage.models import Timer
 from storage.repository import Store, require_id
 
@@ -43,30 +51,58 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """What one fired timer left to send, and on which platform."""
+
+    platform: Platform
+    reserved: list[Reserved]
+
+
+def timer_platform(store: Store, timer: Timer) -> Platform:
+    """The platform of the requisition the timer's interview belongs to."""
+    ws = timer.workspace_id
+    try:
+        interview = store.get_interview(ws, timer.interview_id)
+        panel = store.get_panel(ws, interview.panel_id)
+        return store.get_requisition(ws, panel.requisition_id).platform
+    except NotFound:
+        return Platform.SLACK  # nothing to send anyway: fire_timer returns no messages
+
+
 class DueWorkRunner:
-    """Claims and fires due timers, then retries due deliveries; one per process."""
+    """Claims and fires due timers, then retries due deliveries; one per process.
+
+    ``deliverers`` are the process's platforms, one deliverer each (Slack, Teams).
+    """
 
     def __init__(
-        self,
-        services: Services,
-        deliverer: Deliverer,
-        *,
-        names: Callable[[Store, str], Callable[[str], str]],
-        worker_id: str | None = None,
+        self, services: Services, *deliverers: Deliverer, worker_id: str | None = None
     ) -> None:
+        if not deliverers:
+            raise ValueError("a due-work runner needs at least one platform's deliverer")
         self.services = services
-        self.deliverer = deliverer
-        self.names = names
+        self.deliverers = {d.sender.platform: d for d in deliverers}
         self.worker_id = worker_id or worker_name()
         self.scheduler: AsyncIOScheduler | None = None
 
-    def _fire(self, store: Store, *, timer: Timer, now: datetime) -> list[Reserved]:
+    @property
+    def deliverer(self) -> Deliverer:
+        """The first platform's deliverer (for callers that serve a single platform)."""
+        return next(iter(self.deliverers.values()))
+
+    def _fire(self, store: Store, *, timer: Timer, now: datetime) -> Fired:
         ws = timer.workspace_id
-        outbound = fire_timer(store, timer, self.services.kits, self.names(store, ws), now)
-        reserved = reserve(store, ws, self.deliverer.sender.platform, outbound, now)
+        platform = timer_platform(store, timer)
+
+        def name_of(user_id: str) -> str:
+            return store.display_name(ws, platform, user_id)
+
+        outbound = fire_timer(store, timer, self.services.kits, name_of, now)
+        reserved = reserve(store, ws, platform, outbound, now)
         if not store.complete_timer(ws, require_id(timer), worker_id=self.worker_id, now=now):
             raise LostClaim(str(timer.id))
-        return reserved
+        return Fired(platform, reserved)
 
     async def tick(self) -> int:
         """One pass: fire every due timer, then retry due deliveries. Returns timers fired."""
@@ -77,7 +113,7 @@ class DueWorkRunner:
         fired = 0
         for timer in claimed:
             try:
-                reserved = await self.services.db(partial(self._fire, timer=timer, now=now))
+                result = await self.services.db(partial(self._fire, timer=timer, now=now))
             except LostClaim:
                 logger.info("timers.claim_lost", extra={"timer_id": timer.id})
                 continue
@@ -85,8 +121,15 @@ class DueWorkRunner:
                 logger.exception("timers.fire_failed", extra={"timer_id": timer.id})
                 continue
             fired += 1
-            await self.deliverer.send_reserved(timer.workspace_id, reserved)
-        await self.deliverer.retry_due()
+            deliverer = self.deliverers.get(result.platform)
+            if deliverer is None:
+                # Reserved under its platform; a replica serving it sends it on retry.
+                logger.info("timers.platform_not_served",
+                            extra={"timer_id": timer.id, "platform": result.platform.value})
+                continue
+            await deliverer.send_reserved(timer.workspace_id, result.reserved)
+        for deliverer in self.deliverers.values():
+            await deliverer.retry_due()
         await self._gauges()
         return fired
 

@@ -1,4 +1,9 @@
-"""Assemble the server from settings: database, kits, Slack, Teams, timers."""
+"""Assemble the server from settings: database, kits, Slack, Teams, timers.
+
+Slack and Teams can run in the same process. Each platform brings its own deliverer;
+one due-work runner serves them all, sending each timer's messages through the
+platform of its requisition.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.context import open_engine
+from bot.delivery import Deliverer
 from bot.scheduler import DueWorkRunner
 from bot.server import ServerParts
 from bot.services import Services, utc_now
 from bot.settings import Settings
 from bot.slack.app import build_slack
-from bot.slack.runtime import SlackRuntime, slack_names
+from bot.slack.runtime import SlackRuntime
 from rubrics.loader import KitRegistry
 
 logger = logging.getLogger(__name__)
@@ -27,10 +33,22 @@ def build_parts(
         settings=settings, engine=engine, kits=KitRegistry.load(settings.kits_dir), clock=clock
     )
     parts = ServerParts(services=services, poll_seconds=settings.timer_poll.total_seconds())
+    deliverers: list[Deliverer] = []
     runtime: SlackRuntime | None = None
     if settings.slack_bot_token is not None and settings.slack_signing_secret is not None:
         parts.slack, runtime = build_slack(services)
-        parts.runners.append(DueWorkRunner(services, runtime.deliverer, names=slack_names))
+        deliverers.append(runtime.deliverer)
     else:
         logger.warning("serve.slack_disabled")
+    if settings.teams_enabled:
+        # Imported here so that a Slack-only process never loads botbuilder.
+        from bot.teams.app import build_teams
+
+        teams = build_teams(services)
+        parts.teams = teams.endpoint
+        deliverers.append(teams.runtime.deliverer)
+    else:
+        logger.info("serve.teams_disabled")
+    if deliverers:
+        parts.runners.append(DueWorkRunner(services, *deliverers))
     return parts, runtime

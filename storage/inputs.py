@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from storage.enums import Recommendation
+from storage.enums import Platform, Recommendation
 
 __all__ = [
     "MAX_NOTE_LENGTH",
@@ -75,6 +75,7 @@ class RequisitionCreate(_Input):
     channel_id: PlatformId
     hiring_managers: UserIds
     recruiters: UserIds
+    platform: Platform = Platform.SLACK
 
     @field_validator("level")
     @classmethod

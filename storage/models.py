@@ -105,6 +105,13 @@ class Requisition(SQLModel, table=True):
     level: str | None = None
     kit_id: str
     channel_id: str
+    # Which chat platform the requisition lives on: its channel, its people and every
+    # message about its loops go there (the due-work runner routes timers by it).
+    platform: Platform = Field(
+        default=Platform.SLACK,
+        sa_type=enum_type(Platform, "platform"),
+        sa_column_kwargs={"server_default": Platform.SLACK.value},
+    )
     created_at: datetime = _created_at()
 
 

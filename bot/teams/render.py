@@ -13,8 +13,10 @@ return in activities and invoke responses. Mirrors ``bot.slack.render``:
 Buttons are Universal Actions (``Action.Execute``, ``verb`` = action id), except those in
 ``dialog_actions``: Teams can only open a dialog (task module) from an ``Action.Submit``
 whose data says ``msteams.type = "task/fetch"``, never from an ``adaptiveCard/action``
-invoke, so the buttons that open a form (the scorecard, the decision reason) are rendered
-that way. Pass ``dialog_actions=frozenset()`` to get ``Action.Execute`` everywhere.
+invoke, so the buttons that open a form (the scorecard, the loop editor) are rendered
+that way. The decision buttons are Universal Actions: the hiring manager's card itself
+turns into the reason field (``bot.teams.decisions``). Pass ``dialog_actions=frozenset()``
+to get ``Action.Execute`` everywhere.
 
 Forms (Teams dialogs) are rendered by :mod:`bot.teams.dialogs`; its public functions are
 re-exported here.
@@ -83,9 +85,7 @@ BUTTON_STYLES: dict[ButtonStyle, str | None] = {
     ButtonStyle.DANGER: "destructive",
 }
 # Buttons whose handler answers with a form: on Teams they must fetch a dialog.
-DIALOG_ACTIONS: frozenset[ActionId] = frozenset(
-    {ActionId.OPEN_SCORECARD, ActionId.APPROVE, ActionId.REJECT, ActionId.MORE_INTERVIEWS}
-)
+DIALOG_ACTIONS: frozenset[ActionId] = frozenset({ActionId.OPEN_SCORECARD, ActionId.CHANGE_LOOP})
 # Teams shows at most six buttons of a card's ``actions`` (the rest are hidden on desktop
 # and web); more go into ActionSets of six in the body, which Teams shows in full.
 MAX_CARD_ACTIONS = 6

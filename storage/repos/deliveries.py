@@ -184,17 +184,24 @@ class DeliveriesRepo(RepoBase):
         ws: str | None = None,
         limit: int = 50,
         lease: timedelta = DEFAULT_LEASE,
+        platform: Platform | None = None,
     ) -> list[Delivery]:
         """Take up to ``limit`` due rows for this worker and push them ``lease`` ahead.
 
         Commit right after claiming, then send. If the worker dies mid-send, the rows
         become due again when the lease runs out (at-least-once; the platform message
         id and the idempotency key keep duplicates visible).
+
+        ``platform`` restricts the claim to that platform's rows: each platform's sender
+        claims only what it can send, so a Slack sender never holds a Teams row under
+        its lease (and the other way round) when both run in one process.
         """
         now = self._now(now)
+        stmt = self._due(ws, now)
+        if platform is not None:
+            stmt = stmt.where(Delivery.platform == platform)
         stmt = (
-            self._due(ws, now)
-            .limit(limit)
+            stmt.limit(limit)
             .with_for_update(skip_locked=True)
             .execution_options(populate_existing=True)
         )

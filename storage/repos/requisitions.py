@@ -37,6 +37,7 @@ class RequisitionsRepo(AuditRepo):
                 level=data.level,
                 kit_id=data.kit_id,
                 channel_id=data.channel_id,
+                platform=data.platform,
                 created_at=self._now(),
             )
             self.session.add(requisition)

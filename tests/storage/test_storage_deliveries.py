@@ -124,3 +124,21 @@ def test_claim_hands_rows_out_once_per_lease(stores: Any) -> None:
     assert len(claimed) == 2 and claimed | rest == ids and not claimed & rest
     assert nothing == []
     assert {require_id(d) for d in expired} == ids
+
+
+def test_claim_by_platform_leaves_other_platforms_rows_alone(stores: Any) -> None:
+    """A Slack sender must not hold Teams rows under its lease, nor the other way round."""
+    with stores() as store:
+        slack = require_id(_reserve(store, "slack-1")[0])
+        teams = require_id(
+            store.reserve_delivery(WS, "teams-1", Platform.TEAMS, "briefing", "user:aad", {})[0]
+        )
+        now = store._now()
+    with stores() as store:
+        mine = [require_id(d) for d in store.claim_due_deliveries(now, platform=Platform.TEAMS)]
+    with stores() as store:
+        theirs = store.claim_due_deliveries(now, platform=Platform.SLACK)
+        assert [(require_id(d), d.platform) for d in theirs] == [(slack, Platform.SLACK)]
+    with stores() as store:
+        assert store.claim_due_deliveries(now, platform=Platform.TEAMS) == []
+    assert mine == [teams]

@@ -73,7 +73,8 @@ def test_people_and_timers_step_up_and_down_over_existing_data(db_url: str) -> N
             )
         migrate.upgrade(db_url, "0002")
         assert {"person", "timer", "conversation_ref"} <= _tables(db_url)
-        assert migrate.autogenerate_check(db_url) == []
+        # Only what 0003 adds is still missing.
+        assert _drift_columns(db_url) == [("requisition", "platform")]
         migrate.downgrade(db_url, "0001")
         assert migrate.current(db_url) == "0001"
         assert _tables(db_url) == APP_TABLES - {"person", "timer", "conversation_ref"} | {
@@ -85,7 +86,72 @@ def test_people_and_timers_step_up_and_down_over_existing_data(db_url: str) -> N
     finally:
         engine.dispose()
     migrate.upgrade(db_url)
-    assert migrate.current(db_url) == migrate.head() == "0002"
+    assert migrate.current(db_url) == migrate.head() == "0003"
+
+
+def _drift_columns(url: str) -> list[tuple[str, str]]:
+    """(table, column) of every column the models have and the database lacks."""
+    found = []
+    for diff in migrate.autogenerate_check(url):
+        if diff[0] == "add_column":
+            found.append((diff[2], diff[3].name))
+        elif diff[0] != "add_constraint":  # the column's CHECK comes with it
+            raise AssertionError(f"unexpected drift: {diff}")
+    return found
+
+
+def _platforms(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT title, platform FROM requisition")).all()
+        return {str(title): str(platform) for title, platform in rows}
+    finally:
+        engine.dispose()
+
+
+def _insert_requisition(url: str, title: str, platform: str | None = None) -> None:
+    columns = "workspace_id, title, kit_id, channel_id, created_at"
+    values = f"'T_ACME', '{title}', 'sre', 'C1', '2030-03-04 09:00:00'"
+    if platform is not None:
+        columns += ", platform"
+        values += f", '{platform}'"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"INSERT INTO requisition ({columns}) VALUES ({values})"))
+    finally:
+        engine.dispose()
+
+
+def test_requisition_platform_steps_up_and_down_over_existing_data(db_url: str) -> None:
+    """0003 gives existing requisitions 'slack', refuses unknown platforms, and goes back."""
+    migrate.upgrade(db_url, "0002")
+    _insert_requisition(db_url, "SRE")
+
+    migrate.upgrade(db_url, "0003")
+    assert migrate.autogenerate_check(db_url) == []
+    assert _platforms(db_url) == {"SRE": "slack"}
+    _insert_requisition(db_url, "Data", "teams")
+    _insert_requisition(db_url, "Ops")  # an older replica that does not know the column
+    assert _platforms(db_url) == {"SRE": "slack", "Data": "teams", "Ops": "slack"}
+    with pytest.raises(sa.exc.IntegrityError):
+        _insert_requisition(db_url, "Chat", "discord")
+
+    migrate.downgrade(db_url, "0002")
+    assert migrate.current(db_url) == "0002"
+    engine = make_engine(db_url)
+    try:
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("requisition")}
+        with engine.connect() as conn:
+            count = conn.execute(sa.text("SELECT COUNT(*) FROM requisition")).scalar_one()
+    finally:
+        engine.dispose()
+    assert "platform" not in columns
+    assert count == 3
+
+    migrate.upgrade(db_url)
+    assert _platforms(db_url) == {"SRE": "slack", "Data": "slack", "Ops": "slack"}
 
 
 def test_upgrade_twice_is_harmless(db_url: str) -> None:

@@ -173,9 +173,12 @@ def test_other_buttons_are_universal_actions() -> None:
         assert button["data"] == {"action_id": action.action_id.value, "state": action.value}
         assert button["title"] == action.label
     assert [a.get("style") for a in card["actions"]] == ["positive", "destructive", None]
-    default = message_card(message)["actions"]
-    assert [a["type"] for a in default] == ["Action.Submit", "Action.Submit", "Action.Execute"]
+    # Decisions are Universal Actions by default: the card itself asks for the reason.
+    assert message_card(message)["actions"] == card["actions"]
     assert ActionId.VIEW_SCORECARDS not in DIALOG_ACTIONS
+    assert {ActionId.OPEN_SCORECARD, ActionId.CHANGE_LOOP} == DIALOG_ACTIONS
+    forms = message_card(message, dialog_actions=frozenset({ActionId.APPROVE}))["actions"]
+    assert [a["type"] for a in forms] == ["Action.Submit", "Action.Execute", "Action.Execute"]
 
 
 @pytest.mark.parametrize(
