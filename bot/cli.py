@@ -43,6 +43,7 @@ def _register() -> None:
     from bot.cli_manifest import manifest_app
     from bot.cli_requisition import requisition_app
     from bot.cli_rubrics import rubrics_app
+    from bot.cli_schedule import schedule_app
     from bot.cli_serve import serve_command
     from bot.cli_status import status_command
 
@@ -50,6 +51,7 @@ def _register() -> None:
     app.add_typer(rubrics_app, name="rubrics", help="List, show and validate rubric kits.")
     app.add_typer(requisition_app, name="requisition", help="Create and list requisitions.")
     app.add_typer(manifest_app, name="manifest", help="Print platform app manifests.")
+    app.add_typer(schedule_app, name="schedule", help="Propose interview loops from a pool and calendars.")
     app.command("serve", help="Serve Slack and Teams over HTTP (or Slack Socket Mode).")(
         serve_command
     )

@@ -22,7 +22,7 @@ def status_command() -> None:
     engine = open_engine(settings)
     now = datetime.now(UTC)
     with store_scope(engine) as store:
-        pending = store.pending_deliveries(None, now)
+        pending = store.delivery_backlog(None)
         failed = store.failed_deliveries(None)
         due = store.pending_timers(None, due_before=now)
         upcoming = store.pending_timers(None)

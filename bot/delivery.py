@@ -96,7 +96,13 @@ UnreachableHook = Callable[[Store, str, Outbound, str], Sequence[Outbound]]
 
 
 def reserve(
-    store: Store, ws: str, platform: Platform, outbound: Sequence[Outbound], now: datetime
+    store: Store,
+    ws: str,
+    platform: Platform,
+    outbound: Sequence[Outbound],
+    now: datetime,
+    *,
+    lease: timedelta = SEND_LEASE,
 ) -> list[Reserved]:
     """Reserve new outbound messages for sending now; repeats are dropped here."""
     reserved: list[Reserved] = []
@@ -109,7 +115,7 @@ def reserve(
             logger.info("delivery.duplicate_skipped", extra={"key": item.key})
             continue
         # Hold the row for this worker so the retry loop does not send it concurrently.
-        row.next_attempt_at = now + SEND_LEASE
+        row.next_attempt_at = now + lease
         store.session.add(row)
         reserved.append(Reserved(require_id(row), item))
     return reserved
@@ -126,8 +132,10 @@ class Deliverer:
         clock: Callable[[], datetime],
         on_sent: TrackHook | None = None,
         on_unreachable: UnreachableHook | None = None,
+        lease: timedelta = SEND_LEASE,
     ) -> None:
         self.engine = engine
+        self.lease = lease
         self.sender = sender
         self.clock = clock
         self.on_sent = on_sent
@@ -141,7 +149,8 @@ class Deliverer:
         """Reserve and send; used when the cause was not stored in the same transaction."""
         now = self.clock()
         reserved = await asyncio.to_thread(
-            self._db, lambda store: reserve(store, ws, self.sender.platform, outbound, now)
+            self._db,
+            lambda store: reserve(store, ws, self.sender.platform, outbound, now, lease=self.lease),
         )
         assert isinstance(reserved, list)
         await self.send_reserved(ws, reserved)
@@ -210,7 +219,7 @@ class Deliverer:
             try:  # a failing notice must not undo recording the failure itself
                 with store.session.begin_nested():
                     notices = hook(store, ws, outbound, error)
-                    return reserve(store, ws, self.sender.platform, notices, now)
+                    return reserve(store, ws, self.sender.platform, notices, now, lease=self.lease)
             except Exception:
                 logger.exception("delivery.unreachable_hook_failed",
                                  extra={"delivery_id": delivery_id})
@@ -229,7 +238,9 @@ class Deliverer:
         platform = self.sender.platform
 
         def claim(store: Store) -> list[Delivery]:
-            return store.claim_due_deliveries(now, limit=limit, lease=SEND_LEASE, platform=platform)
+            return store.claim_due_deliveries(
+                now, limit=limit, lease=self.lease, platform=platform
+            )
 
         rows = await asyncio.to_thread(self._db, claim)
         assert isinstance(rows, list)

@@ -19,17 +19,18 @@ platform's rows), so nothing is sent twice or by the wrong sender.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import Deliverer, Reserved, reserve
+from bot.delivery import SEND_LEASE, Deliverer, Reserved, reserve
 from bot.metrics import DELIVERIES_FAILED, DELIVERIES_PENDING, REMINDERS_DUE
 from bot.services import Services
 from flows.timers import fire_timer
@@ -77,13 +78,18 @@ class DueWorkRunner:
     """
 
     def __init__(
-        self, services: Services, *deliverers: Deliverer, worker_id: str | None = None
+        self,
+        services: Services,
+        *deliverers: Deliverer,
+        worker_id: str | None = None,
+        lease: timedelta = SEND_LEASE,
     ) -> None:
         if not deliverers:
             raise ValueError("a due-work runner needs at least one platform's deliverer")
         self.services = services
         self.deliverers = {d.sender.platform: d for d in deliverers}
         self.worker_id = worker_id or worker_name()
+        self.lease = lease
         self.scheduler: AsyncIOScheduler | None = None
 
     @property
@@ -99,7 +105,7 @@ class DueWorkRunner:
             return store.display_name(ws, platform, user_id)
 
         outbound = fire_timer(store, timer, self.services.kits, name_of, now)
-        reserved = reserve(store, ws, platform, outbound, now)
+        reserved = reserve(store, ws, platform, outbound, now, lease=self.lease)
         if not store.complete_timer(ws, require_id(timer), worker_id=self.worker_id, now=now):
             raise LostClaim(str(timer.id))
         return Fired(platform, reserved)
@@ -108,7 +114,9 @@ class DueWorkRunner:
         """One pass: fire every due timer, then retry due deliveries. Returns timers fired."""
         now = self.services.clock()
         claimed = await self.services.db(
-            lambda s: s.claim_due_timers(now, worker_id=self.worker_id, limit=200)
+            lambda s: s.claim_due_timers(
+                now, worker_id=self.worker_id, limit=200, lease=self.lease
+            )
         )
         fired = 0
         for timer in claimed:
@@ -139,7 +147,7 @@ class DueWorkRunner:
         def read(store: Store) -> tuple[int, int, int]:
             return (
                 store.count_due_timers(now),
-                len(store.pending_deliveries(None, now)),
+                len(store.delivery_backlog(None)),
                 len(store.failed_deliveries(None)),
             )
 
@@ -151,6 +159,9 @@ class DueWorkRunner:
     async def _safe_tick(self) -> None:
         try:
             await self.tick()
+        except asyncio.CancelledError:
+            # Shutdown interrupted a pass; claims and leases make the next start resume it.
+            logger.info("timers.tick_interrupted", extra={"worker_id": self.worker_id})
         except Exception:
             logger.exception("timers.tick_failed")
 

@@ -95,6 +95,11 @@ class Settings(BaseSettings):
         description="When reminders may reach people, in each person's own time zone.",
     )
     working_days: str = Field(default="mon-fri", description="Days reminders may reach people.")
+    claim_lease: Duration = Field(
+        default=timedelta(minutes=2),
+        description="How long a replica holds a claimed timer or message before another "
+        "replica may take it over (after a crash).",
+    )
     timer_poll: Duration = Field(
         default=timedelta(seconds=15),
         description="How often each replica looks for due briefings, reminders and retries.",

@@ -50,5 +50,7 @@ def build_parts(
     else:
         logger.info("serve.teams_disabled")
     if deliverers:
-        parts.runners.append(DueWorkRunner(services, *deliverers))
+        parts.runners.append(
+            DueWorkRunner(services, *deliverers, lease=settings.claim_lease)
+        )
     return parts, runtime

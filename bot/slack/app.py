@@ -64,7 +64,8 @@ def build_slack(services: Services) -> tuple[AsyncApp, SlackRuntime]:
         logger=logging.getLogger("bot.slack.bolt"),
     )
     deliverer = Deliverer(
-        services.engine, SlackSender(client), clock=services.clock, on_sent=track_debrief
+        services.engine, SlackSender(client), clock=services.clock, on_sent=track_debrief,
+        lease=settings.claim_lease,
     )
     runtime = SlackRuntime(services=services, client=client, deliverer=deliverer)
     register_commands(app, runtime)

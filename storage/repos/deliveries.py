@@ -169,6 +169,18 @@ class DeliveriesRepo(RepoBase):
         stmt = self._due(ws, now)
         return list(self.session.exec(stmt).all())
 
+    def delivery_backlog(self, ws: str | None = None) -> list[Delivery]:
+        """Every pending row, due now or waiting out a retry backoff: the operator's view.
+
+        :meth:`pending_deliveries` answers "what to send now"; this answers "what has
+        not reached anyone yet", which is what an outage makes grow.
+        """
+        stmt = select(Delivery).where(Delivery.status == DeliveryStatus.PENDING)
+        if ws is not None:
+            stmt = stmt.where(Delivery.workspace_id == ws)
+        stmt = stmt.order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+        return list(self.session.exec(stmt).all())
+
     def failed_deliveries(self, ws: str | None = None) -> list[Delivery]:
         """Rows given up on, newest first, for ``panelbot status`` and alerts."""
         stmt = select(Delivery).where(Delivery.status == DeliveryStatus.FAILED)

@@ -169,21 +169,12 @@ def debrief_waiting_for_retry(loop: Loop) -> None:
     ticks.wait()
 
 
-BACKLOG_BUG = (
-    "Store.pending_deliveries returns only rows due now, and both `panelbot status` and "
-    "the panelbot_deliveries_pending gauge count with it: a message waiting out its "
-    "retry backoff (i.e. every message held up by a Slack outage) is invisible to operators"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=BACKLOG_BUG)
 def test_status_shows_a_debrief_waiting_for_its_retry(loop: Loop) -> None:
     debrief_waiting_for_retry(loop)
     out = panelbot_status(loop)
     assert "Pending deliveries: 1" in out and "internal_error" in out, out
 
 
-@pytest.mark.xfail(strict=True, reason=BACKLOG_BUG)
 def test_pending_gauge_counts_a_debrief_waiting_for_its_retry(loop: Loop) -> None:
     debrief_waiting_for_retry(loop)
     assert sample(metrics(loop), "panelbot_deliveries_pending") == 1
