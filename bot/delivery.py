@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
@@ -89,6 +89,7 @@ class Reserved:
     outbound: Outbound
 
 
+DbRunner = Callable[[Callable[[Store], Any]], Awaitable[Any]]
 TrackHook = Callable[[Store, str, Outbound, str], None]
 # Who must hear that ``outbound`` cannot reach its recipient: notices to reserve (their
 # keys make them once-only). Runs inside the transaction that records the failure.
@@ -133,13 +134,21 @@ class Deliverer:
         on_sent: TrackHook | None = None,
         on_unreachable: UnreachableHook | None = None,
         lease: timedelta = SEND_LEASE,
+        runner: DbRunner | None = None,
     ) -> None:
         self.engine = engine
         self.lease = lease
+        self._runner = runner
         self.sender = sender
         self.clock = clock
         self.on_sent = on_sent
         self.on_unreachable = on_unreachable
+
+    async def _run(self, work: Callable[[Store], Any]) -> Any:
+        """Bookkeeping nobody waits on: through the process's background queue if given."""
+        if self._runner is not None:
+            return await self._runner(work)
+        return await asyncio.to_thread(self._db, work)
 
     def _db(self, work: Callable[[Store], object]) -> object:
         with session_scope(self.engine) as session:
@@ -148,9 +157,7 @@ class Deliverer:
     async def deliver(self, ws: str, outbound: Sequence[Outbound]) -> None:
         """Reserve and send; used when the cause was not stored in the same transaction."""
         now = self.clock()
-        reserved = await asyncio.to_thread(
-            self._db,
-            lambda store: reserve(store, ws, self.sender.platform, outbound, now, lease=self.lease),
+        reserved = await self._run(lambda store: reserve(store, ws, self.sender.platform, outbound, now, lease=self.lease),
         )
         assert isinstance(reserved, list)
         await self.send_reserved(ws, reserved)
@@ -170,8 +177,7 @@ class Deliverer:
                        "error": str(exc)},
             )
             error = str(exc)
-            await asyncio.to_thread(
-                self._db, lambda s: s.mark_failed(ws, delivery_id, error, retry_at=None)
+            await self._run(lambda s: s.mark_failed(ws, delivery_id, error, retry_at=None)
             )
             return
         except TransientSendError as exc:
@@ -184,7 +190,7 @@ class Deliverer:
             if self.on_sent is not None and outbound.track is not None:
                 self.on_sent(store, ws, outbound, reference)
 
-        await asyncio.to_thread(self._db, done)
+        await self._run(done)
 
     def _next_try(self, attempts: int, exc: TransientSendError) -> datetime | None:
         """When to try again after ``attempts`` failures, or None to give up."""
@@ -225,7 +231,7 @@ class Deliverer:
                                  extra={"delivery_id": delivery_id})
                 return []
 
-        notices = await asyncio.to_thread(self._db, record)
+        notices = await self._run(record)
         assert isinstance(notices, list)
         for notice in notices:
             logger.info("delivery.unreachable_notice",
@@ -242,7 +248,7 @@ class Deliverer:
                 now, limit=limit, lease=self.lease, platform=platform
             )
 
-        rows = await asyncio.to_thread(self._db, claim)
+        rows = await self._run(claim)
         assert isinstance(rows, list)
         for row in rows:
             if row.status != DeliveryStatus.PENDING:

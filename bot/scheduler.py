@@ -113,7 +113,7 @@ class DueWorkRunner:
     async def tick(self) -> int:
         """One pass: fire every due timer, then retry due deliveries. Returns timers fired."""
         now = self.services.clock()
-        claimed = await self.services.db(
+        claimed = await self.services.db_background(
             lambda s: s.claim_due_timers(
                 now, worker_id=self.worker_id, limit=200, lease=self.lease
             )
@@ -121,7 +121,7 @@ class DueWorkRunner:
         fired = 0
         for timer in claimed:
             try:
-                result = await self.services.db(partial(self._fire, timer=timer, now=now))
+                result = await self.services.db_background(partial(self._fire, timer=timer, now=now))
             except LostClaim:
                 logger.info("timers.claim_lost", extra={"timer_id": timer.id})
                 continue
@@ -151,7 +151,7 @@ class DueWorkRunner:
                 len(store.failed_deliveries(None)),
             )
 
-        due, pending, failed = await self.services.db(read)
+        due, pending, failed = await self.services.db_background(read)
         REMINDERS_DUE.set(due)
         DELIVERIES_PENDING.set(pending)
         DELIVERIES_FAILED.set(failed)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from bot.dbexec import DbExecutor
 from bot.settings import Settings
 from flows.loops import LoopTimings
 from flows.reminders import parse_days, parse_hours
@@ -24,12 +25,20 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+POSTGRES_DB_WORKERS = 8
+
+
 @dataclass
 class Services:
     settings: Settings
     engine: Engine
     kits: KitRegistry
     clock: Callable[[], datetime] = field(default=utc_now)
+    executor: DbExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        workers = 1 if self.engine.dialect.name == "sqlite" else POSTGRES_DB_WORKERS
+        self.executor = DbExecutor(workers)
 
     def timings(self) -> LoopTimings:
         start, end = parse_hours(self.settings.working_hours)
@@ -48,5 +57,9 @@ class Services:
             return work(Store(session))
 
     async def db(self, work: Callable[[Store], T]) -> T:
-        """Run ``work`` in one transaction on a worker thread, off the event loop."""
-        return await asyncio.to_thread(self.run, work)
+        """Run ``work`` in one transaction off the event loop, ahead of background work."""
+        return await self.executor.run(partial(self.run, work))
+
+    async def db_background(self, work: Callable[[Store], T]) -> T:
+        """Like :meth:`db` for work nobody is waiting on (timers, delivery bookkeeping)."""
+        return await self.executor.run(partial(self.run, work), urgent=False)

@@ -65,7 +65,7 @@ def build_slack(services: Services) -> tuple[AsyncApp, SlackRuntime]:
     )
     deliverer = Deliverer(
         services.engine, SlackSender(client), clock=services.clock, on_sent=track_debrief,
-        lease=settings.claim_lease,
+        lease=settings.claim_lease, runner=services.db_background,
     )
     runtime = SlackRuntime(services=services, client=client, deliverer=deliverer)
     register_commands(app, runtime)

@@ -36,7 +36,7 @@ def teams_runtime(services: Services, adapter: BotAdapter, *, app_id: str = "") 
     deliverer = Deliverer(
         services.engine, sender, clock=services.clock,
         on_sent=track_debrief, on_unreachable=RecruiterNotices(services.kits),
-        lease=services.settings.claim_lease,
+        lease=services.settings.claim_lease, runner=services.db_background,
     )
     return TeamsRuntime(services=services, adapter=adapter, sender=sender, deliverer=deliverer)
 
