@@ -23,7 +23,7 @@ from flows.scorecard import (
     parse_values,
     submit_errors,
 )
-from flows.state import encode_state
+from flows.state import InteractionState, encode_state
 from rubrics.schema import Kit
 from storage.enums import ScorecardStatus
 from storage.errors import AlreadySubmitted, NotAllowed, NotFound
@@ -94,6 +94,7 @@ def open_scorecard(
         interview_id=interview_id,
         candidate_name=context.candidate_name,
         values=bundle_values(bundle),
+        owner=user_id,
     )
 
 
@@ -128,6 +129,7 @@ def save_draft(
         interview_id=interview_id,
         candidate_name=context.candidate_name,
         values=values,
+        owner=user_id,
     )
     return DraftSaved(form)
 
@@ -136,6 +138,26 @@ def save_draft(
 class Submitted:
     created_now: bool
     outbound: tuple[Outbound, ...]
+
+
+def precheck(
+    state: InteractionState, user_id: str, raw: RawValues, kits: KitSource
+) -> FormErrors | Refusal | None:
+    """Check a submission from its form state alone; ``None`` means "looks complete".
+
+    Lets an adapter answer the platform at once (inline errors, or close the form) and
+    store the scorecard right after; :func:`submit` then checks everything again against
+    the database. Returns ``None`` too when the state lacks what is needed, so the caller
+    falls back to checking against the database before answering.
+    """
+    owner, kit_id, stage_key = (state.ids.get(k) for k in ("owner", "kit", "stage"))
+    if not (isinstance(owner, str) and isinstance(kit_id, str) and isinstance(stage_key, str)):
+        return None
+    if owner != user_id:
+        return Refusal(NOT_YOURS)
+    kit = kits.get(kit_id)
+    errors = submit_errors(kit, stage_key, parse_values(kit, stage_key, raw))
+    return FormErrors(errors) if errors else None
 
 
 def submit(

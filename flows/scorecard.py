@@ -72,8 +72,14 @@ def build_scorecard_form(
     candidate_name: str,
     values: ScorecardValues | None = None,
     errors: Mapping[str, str] | None = None,
+    owner: str | None = None,
 ) -> Form:
-    """The scorecard form for one interview, pre-filled with a saved draft if any."""
+    """The scorecard form for one interview, pre-filled with a saved draft if any.
+
+    With ``owner`` the state also names the kit, stage and interviewer, so a submission
+    can be checked and answered without a database round trip (the write that follows
+    checks everything again).
+    """
     stage = kit.stage(stage_key)
     values = values or ScorecardValues()
     inputs: list[FormInput] = []
@@ -135,7 +141,12 @@ def build_scorecard_form(
         submit_label="Submit",
         secondary_submit_label="Save draft",
         close_label="Close",
-        state=encode_state("scorecard", interview=interview_id),
+        state=(
+            encode_state("scorecard", interview=interview_id, kit=kit.id, stage=stage_key,
+                         owner=owner)
+            if owner
+            else encode_state("scorecard", interview=interview_id)
+        ),
         intro=(
             Section(
                 heading=f"{stage.title}: {candidate_name}",

@@ -20,6 +20,7 @@ from flows.feedback import (
     Submitted,
     open_scorecard,
     others_scorecards,
+    precheck,
     save_draft,
     submit,
 )
@@ -107,12 +108,25 @@ def register_scorecards(app: AsyncApp, rt: SlackRuntime) -> None:
     async def submit_view(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)
         view = body["view"]
-        interview_id = _interview_id(str(view.get("private_metadata", "")))
-        if interview_id is None:
-            await ack(response_action="errors", errors={})
+        try:
+            state = decode_state(str(view.get("private_metadata", "")))
+            interview_id = state.id("interview")
+        except StateError:
+            await ack(response_action="errors", errors=inline_errors(view, {"": "Outdated form; "
+                      "reopen the scorecard from the latest reminder."}))
             return
         raw = view_values(view["state"]["values"])
         now = rt.services.clock()
+        early = precheck(state, user, raw, rt.services.kits)
+        if isinstance(early, FormErrors):
+            await ack(response_action="errors", errors=inline_errors(view, early.errors))
+            return
+        if isinstance(early, Refusal):
+            await ack(response_action="errors", errors=inline_errors(view, {"": early.text}))
+            return
+        answered = "owner" in state.ids
+        if answered:
+            await ack()  # complete per the form; stored (and re-checked) right below
 
         def work(store: Any) -> Any:
             result = submit(store, ws, interview_id, user, raw, rt.services.kits, now)
@@ -122,6 +136,13 @@ def register_scorecards(app: AsyncApp, rt: SlackRuntime) -> None:
             return result, []
 
         result, reserved = await rt.services.db(work)
+        if answered:
+            if isinstance(result, FormErrors | Refusal):
+                problem = result.text if isinstance(result, Refusal) else "; ".join(
+                    result.errors.values())
+                await rt.ephemeral(None, user, f"Your scorecard was not saved: {problem}")
+            await rt.send_reserved(ws, reserved)
+            return
         if isinstance(result, FormErrors):
             await ack(response_action="errors", errors=inline_errors(view, result.errors))
             return
