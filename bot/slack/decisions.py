@@ -85,9 +85,12 @@ def _decision_button(rt: SlackRuntime, outcome: Outcome) -> Any:
         if isinstance(result, Refusal | Notice):
             await rt.ephemeral(channel, user, result.text)
             return
-        await rt.client.views_open(
-            trigger_id=body["trigger_id"], view=form_view(result, callback_id=REASON_CALLBACK)
-        )
+        form = result
+
+        async def build() -> dict[str, Any]:
+            return form_view(form, callback_id=REASON_CALLBACK)
+
+        await rt.open_modal(body["trigger_id"], form.title, build)
 
     pressed.__name__ = f"decision_{outcome.value}"
     return pressed

@@ -12,7 +12,10 @@ and Bolt run against it unchanged::
 
 Every request is recorded (:meth:`FakeSlack.calls`); messages, views and files keep their
 current state; faults (429 with Retry-After, 5xx, ``ok: false`` errors, slow answers) are
-injected per method with :meth:`FakeSlack.fail_next`. Standard library only; thread-safe.
+injected per method with :meth:`FakeSlack.fail_next`. An optional per-method rate limit
+(``FakeSlack(rate_limits={"chat.postMessage": 50})``: at most 50 calls in any rolling
+second) answers the excess the way Slack does: HTTP 429, ``Retry-After: 1`` and
+``{"ok": false, "error": "ratelimited"}``. Standard library only; thread-safe.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -81,6 +84,7 @@ class FakeSlack:
         bot_id: str = "BPANELBOT",
         token: str | None = None,
         validate: bool = True,
+        rate_limits: Mapping[str, int] | None = None,
     ) -> None:
         """``token``: when set, every other token is refused with ``invalid_auth``.
 
@@ -88,6 +92,13 @@ class FakeSlack:
         (:mod:`bot.slack.limits`) and refused the way Slack refuses them
         (``invalid_blocks`` / ``invalid_arguments``, details in
         ``response_metadata.messages``).
+
+        ``rate_limits``: method name -> most calls answered per rolling second (Slack's
+        limits are per method and per workspace; ``chat.postMessage`` adds about one
+        message per second per channel, not modelled here). A call over the limit is
+        answered HTTP 429 with ``Retry-After: 1`` and ``ratelimited``, is recorded like
+        any other call (see :meth:`ratelimited`) and does not count towards the limit.
+        Methods not named are unlimited; the default is no limit at all.
         """
         self.workspace = FakeWorkspace(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
         self.token = token
@@ -97,6 +108,10 @@ class FakeSlack:
         self._faults: dict[str, deque[_Fault]] = {}
         self._responses: dict[str, list[dict[str, Any]]] = {}
         self._handlers: dict[str, Handler] = {}
+        self._rate_limits: dict[str, int] = {}
+        self._windows: dict[str, deque[float]] = {}
+        for method, limit in (rate_limits or {}).items():
+            self.set_rate_limit(method, limit)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -193,6 +208,17 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, deque()).extend([fault] * times)
 
+    def set_rate_limit(self, method: str, per_second: int | None) -> None:
+        """Answer at most ``per_second`` calls of ``method`` per rolling second (None: no limit)."""
+        if per_second is not None and per_second < 1:
+            raise ValueError(f"a rate limit must allow at least 1 call per second, got {per_second}")
+        with self._lock:
+            if per_second is None:
+                self._rate_limits.pop(method, None)
+            else:
+                self._rate_limits[method] = per_second
+            self._windows.pop(method, None)
+
     def response_url(self, name: str) -> str:
         """A response_url on the fake; bodies posted to it are in :meth:`responses`."""
         with self._lock:
@@ -205,6 +231,13 @@ class FakeSlack:
         """Every request so far (failed ones too), oldest first."""
         with self._lock:
             return [c for c in self._calls if method is None or c.method == method]
+
+    def ratelimited(self, method: str | None = None) -> int:
+        """How many calls (of ``method``) were answered 429 so far."""
+        with self._lock:
+            return sum(
+                1 for c in self._calls if c.status == 429 and method in (None, c.method)
+            )
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
         """A channel's current messages (after updates and deletes), oldest first."""
@@ -251,10 +284,14 @@ class FakeSlack:
         with self._lock:
             queue = self._faults.get(method)
             fault = queue.popleft() if queue else None
+            failing = fault is not None and (fault.status != 200 or bool(fault.error))
+            limited = not failing and self._over_limit(method)
         if fault is not None and fault.delay > 0:
             time.sleep(fault.delay)
-        if fault is not None and (fault.status != 200 or fault.error):
+        if fault is not None and failing:
             answer = self._fault_answer(fault)
+        elif limited:
+            answer = self._fault_answer(_Fault(429, None, 1, 0.0))
         elif kind == "api" and name:
             answer = self._api(name, args, token)
         elif kind == "upload":
@@ -274,6 +311,23 @@ class FakeSlack:
         with self._lock:
             self._calls.append(Call(method, recorded, token, time.time(), answer.status, ok, error))
         return answer
+
+    def _over_limit(self, method: str) -> bool:
+        """Whether this call exceeds ``method``'s rate limit; if not, it counts towards it.
+
+        A sliding window log of the last second's answered calls (caller holds the lock).
+        """
+        limit = self._rate_limits.get(method)
+        if limit is None:
+            return False
+        now = time.monotonic()
+        window = self._windows.setdefault(method, deque())
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            return True
+        window.append(now)
+        return False
 
     @staticmethod
     def _fault_answer(fault: _Fault) -> _Answer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,20 @@ def team_id(body: dict[str, Any]) -> str:
 
 def user_id(body: dict[str, Any]) -> str:
     return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+
+
+LOADING_CALLBACK = "panelbot_loading"
+
+
+def info_view(title: str, text: str, *, callback_id: str = LOADING_CALLBACK) -> dict[str, Any]:
+    """A modal with one line of text: the placeholder while loading, or a refusal."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+    }
 
 
 def slack_names(store: Store, ws: str) -> Callable[[str], str]:
@@ -64,6 +78,20 @@ class SlackRuntime:
 
     async def send_reserved(self, ws: str, reserved: Sequence[Reserved]) -> None:
         await self.deliverer.send_reserved(ws, reserved)
+
+    async def open_modal(
+        self, trigger_id: str, title: str, build: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> None:
+        """Open a placeholder at once, then fill it in.
+
+        A ``trigger_id`` expires 3 seconds after the click; opening first keeps the modal
+        working however long the lookups behind it take.
+        """
+        opened = await self.client.views_open(
+            trigger_id=trigger_id, view=info_view(title, "Loading…")
+        )
+        view = await build()
+        await self.client.views_update(view_id=opened["view"]["id"], view=view)
 
     async def ephemeral(self, channel: str | None, user: str, text: str) -> None:
         """A reply only ``user`` sees; in a DM when there is no channel to whisper in."""

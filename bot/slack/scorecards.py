@@ -12,7 +12,7 @@ from bot.delivery import reserve
 from bot.slack.blockkit import truncate
 from bot.slack.forms import ERROR_TEXT
 from bot.slack.render import SAVE_DRAFT_ACTION_ID, form_view, message_payloads, view_values
-from bot.slack.runtime import SlackRuntime, slack_names, team_id, user_id
+from bot.slack.runtime import SlackRuntime, info_view, slack_names, team_id, user_id
 from flows.feedback import (
     AlreadyDone,
     DraftSaved,
@@ -67,16 +67,19 @@ def register_scorecards(app: AsyncApp, rt: SlackRuntime) -> None:
             await rt.ephemeral(_channel(body), user, "This button is from an older panelbot; "
                                "use the newest reminder or App Home instead.")
             return
-        result = await rt.services.db(
-            lambda s: open_scorecard(s, ws, interview_id, user, rt.services.kits)
-        )
-        if isinstance(result, Refusal):
-            await rt.ephemeral(_channel(body), user, result.text)
-            return
-        view = _read_only_view(result.message) if isinstance(result, AlreadyDone) else form_view(
-            result, callback_id=SCORECARD_CALLBACK
-        )
-        await rt.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        async def build() -> dict[str, Any]:
+            result = await rt.services.db(
+                lambda s: open_scorecard(s, ws, interview_id, user, rt.services.kits)
+            )
+            if isinstance(result, Refusal):
+                await rt.ephemeral(_channel(body), user, result.text)
+                return info_view("Scorecard", result.text, callback_id="scorecard_refused")
+            if isinstance(result, AlreadyDone):
+                return _read_only_view(result.message)
+            return form_view(result, callback_id=SCORECARD_CALLBACK)
+
+        await rt.open_modal(body["trigger_id"], "Scorecard", build)
 
     @app.action(SAVE_DRAFT_ACTION_ID)
     async def draft_action(ack: AsyncAck, body: dict[str, Any]) -> None:

@@ -162,7 +162,7 @@ class SlackSimulator:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             view = self.fake.view_for_trigger(trigger_id)
-            if view is not None:
+            if view is not None and view.get("callback_id") != "panelbot_loading":
                 return view
             time.sleep(0.02)
         raise SimulationError(f"no modal opened for trigger {trigger_id}")
