@@ -9,8 +9,10 @@ right above the input, so an interviewer never rates against half an anchor.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -216,7 +218,48 @@ def input_blocks(item: FormInput) -> list[Block]:
     return _choice_blocks(item)
 
 
+_STATE_TOKEN = "__panelbot_form_state__"
+
+
 def form_view(form: Form, *, callback_id: str) -> dict[str, Any]:
+    """A modal view for ``form`` (see :func:`render_form_view`), rendered once per shape.
+
+    Scorecard modals of one stage differ only in their state and pre-filled values, and
+    building Block Kit through slack-sdk's models costs milliseconds on the event loop;
+    so each distinct form shape is rendered once and its state filled in per request.
+    """
+    if len(form.state) > limits.PRIVATE_METADATA:
+        raise ValueError(
+            f"form state is {len(form.state)} characters, over {limits.PRIVATE_METADATA}"
+        )
+    if not form.state:
+        return render_form_view(form, callback_id=callback_id)
+    key = (
+        form.kind, form.title, form.submit_label, form.close_label,
+        form.secondary_submit_label, form.intro, form.inputs, callback_id,
+    )
+    template = _template(key, form, callback_id)
+    return cast(
+        dict[str, Any], json.loads(template.replace(_STATE_TOKEN, json.dumps(form.state)[1:-1]))
+    )
+
+
+_TEMPLATES: dict[tuple[Any, ...], str] = {}
+_TEMPLATE_LIMIT = 512
+
+
+def _template(key: tuple[Any, ...], form: Form, callback_id: str) -> str:
+    template = _TEMPLATES.get(key)
+    if template is None:
+        shape = replace(form, state=_STATE_TOKEN, errors={})
+        template = json.dumps(render_form_view(shape, callback_id=callback_id))
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))
+        _TEMPLATES[key] = template
+    return template
+
+
+def render_form_view(form: Form, *, callback_id: str) -> dict[str, Any]:
     """A modal view for ``form``; raises ValueError if it cannot fit in one modal.
 
     ``Form.errors`` is not rendered: answer the submission with

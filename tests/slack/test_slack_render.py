@@ -375,3 +375,18 @@ def test_forms_slack_cannot_show_are_refused() -> None:
             _form(TextInput(input_id="a", label="A"), TextInput(input_id="a", label="B")),
             callback_id="cb",
         )
+
+
+def test_cached_form_views_equal_a_fresh_render_whatever_the_state() -> None:
+    from dataclasses import replace as _replace
+
+    from bot.slack.forms import form_view as _cached
+    from bot.slack.forms import render_form_view
+    from flows.scorecard import build_scorecard_form
+    from rubrics.loader import KitRegistry
+
+    kit = KitRegistry.load(None).get("backend-engineer")
+    form = build_scorecard_form(kit=kit, stage_key="coding", interview_id=1, candidate_name="Sam")
+    for state in ('{"k":"scorecard","v":1}', 'quote " and backslash \\\\ and é ✓', ""):
+        tricky = _replace(form, state=state)
+        assert _cached(tricky, callback_id="scorecard") == render_form_view(tricky, callback_id="scorecard")
