@@ -127,7 +127,7 @@ class TimersRepo(RepoBase):
             extra={
                 "workspace_id": ws,
                 "interview_id": interview_id,
-                "created": created,
+                "timers_created": created,
                 "changed": changed,
             },
         )

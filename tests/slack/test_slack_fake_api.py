@@ -276,3 +276,52 @@ def test_bolt_app_starts_against_the_fake(slack: FakeSlack) -> None:
     app.client.chat_postMessage(channel="C1", text="from bolt")
     assert slack.calls("auth.test")  # Bolt verified its token against the fake
     assert slack.messages("C1")[0]["text"] == "from bolt"
+
+
+def test_rate_limit_answers_429_over_the_per_second_limit() -> None:
+    with FakeSlack(rate_limits={"chat.postMessage": 3}) as slack:
+        web = client(slack, retry_handlers=[])
+        for i in range(3):
+            web.chat_postMessage(channel="C1", text=f"m{i}")
+        with pytest.raises(SlackApiError) as raised:
+            web.chat_postMessage(channel="C1", text="too many")
+        assert raised.value.response.status_code == 429
+        assert raised.value.response.headers["Retry-After"] == "1"
+        assert raised.value.response["error"] == "ratelimited"
+        web.auth_test()  # other methods are not limited
+        web.conversations_open(users="U1")
+        assert [m["text"] for m in slack.messages("C1")] == ["m0", "m1", "m2"]
+        assert [c.status for c in slack.calls("chat.postMessage")] == [200, 200, 200, 429]
+        assert slack.ratelimited() == slack.ratelimited("chat.postMessage") == 1
+        time.sleep(1.05)  # the rolling second has passed
+        web.chat_postMessage(channel="C1", text="later")
+        assert slack.messages("C1")[-1]["text"] == "later"
+
+
+def test_rate_limited_calls_are_retried_by_the_client_and_none_lost() -> None:
+    with FakeSlack(rate_limits={"chat.postMessage": 5}) as slack:
+        web = client(slack, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
+        started = time.monotonic()
+        for i in range(8):
+            web.chat_postMessage(channel="C1", text=f"m{i}")
+        assert time.monotonic() - started >= 1.0  # the 6th waited out Retry-After
+        assert [m["text"] for m in slack.messages("C1")] == [f"m{i}" for i in range(8)]
+        assert slack.ratelimited("chat.postMessage") >= 1
+        ok = [c for c in slack.calls("chat.postMessage") if c.ok]
+        assert len(ok) == 8
+
+
+def test_no_rate_limit_by_default_and_limits_can_be_changed(slack: FakeSlack) -> None:
+    web = client(slack, retry_handlers=[])
+    for i in range(50):
+        web.chat_postMessage(channel="C1", text=f"m{i}")
+    assert slack.ratelimited() == 0
+    slack.set_rate_limit("chat.postMessage", 1)
+    web.chat_postMessage(channel="C1", text="one")
+    with pytest.raises(SlackApiError):
+        web.chat_postMessage(channel="C1", text="two")
+    slack.set_rate_limit("chat.postMessage", None)
+    web.chat_postMessage(channel="C1", text="three")
+    assert slack.ratelimited() == 1
+    with pytest.raises(ValueError):
+        slack.set_rate_limit("chat.postMessage", 0)
