@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import PermanentSendError, TransientSendError
 from bot.slack.render import message_payloads
 from flows.messages import Message
-from flows.outbound import Recipient, RecipientKind
+from flows.outbound import Recipient
 from storage.enums import Platform
 
 logger = logging.getLogger(__name__)
@@ -70,10 +70,13 @@ class SlackSender:
         self.client = client
 
     async def channel_for(self, recipient: Recipient) -> str:
-        if recipient.kind is RecipientKind.CHANNEL:
-            return recipient.id
-        opened = await self.client.conversations_open(users=recipient.id)
-        return str(opened["channel"]["id"])
+        """Where to post: a channel id, or the user id itself for a DM.
+
+        ``chat.postMessage`` to a user id lands in the app's DM with that person, so a
+        DM costs one call instead of two (``conversations.open`` is tightly rate-limited,
+        which a fan-out of reminders would hit first).
+        """
+        return recipient.id
 
     async def send(self, workspace_id: str, recipient: Recipient, message: Message) -> str:
         try:
