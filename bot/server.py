@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -79,12 +79,18 @@ def build_web_app(parts: ServerParts) -> web.Application:
         return web.Response(body=metrics.render(), content_type="text/plain", charset="utf-8")
 
     async def start_runners(_: web.Application) -> None:
+        if parts.slack is not None and parts.slack.client.session is None:
+            # One connection pool for every Web API call instead of a session per call.
+            parts.slack.client.session = ClientSession()
         for runner in parts.runners:
             runner.start(parts.poll_seconds)
 
     async def stop_runners(_: web.Application) -> None:
         for runner in parts.runners:
             runner.stop()
+        if parts.slack is not None and parts.slack.client.session is not None:
+            await parts.slack.client.session.close()
+            parts.slack.client.session = None
 
     app.router.add_post("/slack/events", slack_events)
     app.router.add_post("/api/messages", teams_messages)
