@@ -84,15 +84,20 @@ def _problems(error: ValidationError) -> list[str]:
     return problems
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """``line 3, column 7: invalid YAML: …`` for a YAML syntax error."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    return f"{where}invalid YAML: {problem}"
+
+
 def parse_kit(text: str, *, source: str) -> Kit:
     """Parse and validate one kit document; ``source`` names it in errors."""
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise KitLoadError(source, [f"{where}invalid YAML: {problem}"]) from exc
+        raise KitLoadError(source, [yaml_problem(exc)]) from exc
     if not isinstance(data, dict):
         raise KitLoadError(source, ["(top level): a kit must be a YAML mapping"])
     try:

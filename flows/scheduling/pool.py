@@ -49,7 +49,7 @@ from pydantic import (
 
 from flows.reminders import WorkingHours
 from flows.scheduling.model import Interval, Interviewer
-from rubrics.loader import format_location
+from rubrics.loader import format_location, yaml_problem
 from rubrics.schema import Kit, Slug
 
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")]
@@ -264,10 +264,7 @@ def parse_pool(
     try:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PoolLoadError(source, [f"{where}invalid YAML: {problem}"]) from None
+        raise PoolLoadError(source, [yaml_problem(exc)]) from None
     if not isinstance(data, dict):
         raise PoolLoadError(source, ["(top level): a pool must be a mapping with 'interviewers'"])
     try:
