@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, TCPConnector, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -81,7 +81,9 @@ def build_web_app(parts: ServerParts) -> web.Application:
     async def start_runners(_: web.Application) -> None:
         if parts.slack is not None and parts.slack.client.session is None:
             # One connection pool for every Web API call instead of a session per call.
-            parts.slack.client.session = ClientSession()
+            # No pool cap: a burst of clicks must not queue its views.open calls behind
+            # each other while Slack's trigger_ids expire.
+            parts.slack.client.session = ClientSession(connector=TCPConnector(limit=0))
         for runner in parts.runners:
             runner.start(parts.poll_seconds)
 
