@@ -3,7 +3,9 @@
 ``propose`` is scriptable (``--json``) and keeps the interface of DESIGN.md:
 ``panelbot schedule propose --kit KIT --pool POOL.yaml --candidate-window START/END ...``.
 It exits 1 with one line naming the blocking constraint when no loop fits.
-``import-pool`` validates a pool file and shows what panelbot understood from it.
+``import-pool`` validates a pool file and shows what panelbot understood from it; with
+``--save`` it stores every interviewer as a profile of ``PANELBOT_WORKSPACE_ID`` (the
+pool ids must then be the platform's user ids, e.g. Slack ``U0123ABCD``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from rich.table import Table
 
 from bot.cli_errors import CliError, friendly
 from bot.cli_rubrics import load_registry
-from bot.settings import parse_duration
+from bot.context import open_engine, store_scope
+from bot.settings import get_settings, parse_duration
+from flows.profiles import profile_input_of
 from flows.scheduling import (
     CalendarError,
     CombinedProvider,
@@ -41,6 +45,7 @@ from flows.scheduling.availability import is_url
 from flows.scheduling.pool import WEEKDAYS
 from flows.timefmt import format_slot
 from rubrics.schema import Kit
+from storage.enums import Platform
 
 schedule_app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -228,6 +233,12 @@ def import_pool(
     calendars: Annotated[
         bool, typer.Option("--calendars", help="Also read every calendar (files and URLs) for the next 14 days.")
     ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store every interviewer as a profile in PANELBOT_WORKSPACE_ID.")
+    ] = False,
+    platform: Annotated[
+        Platform, typer.Option("--platform", help="Whose user ids the pool ids are (with --save).")
+    ] = Platform.SLACK,
 ) -> None:
     """Validate a pool file and show each interviewer's profile as panelbot reads it."""
     pool = _pool(path, _kits())
@@ -269,3 +280,25 @@ def import_pool(
         f"[green]✓[/] {path}: {len(pool.interviewers)} interviewers ({trainees} trainees) are valid",
         highlight=False,
     )
+    if save:
+        created, updated = save_pool(pool, platform)
+        console.print(
+            f"saved {len(pool.interviewers)} profiles ({platform.value}): "
+            f"{created} created, {updated} updated",
+            highlight=False,
+        )
+
+
+def save_pool(pool: Pool, platform: Platform) -> tuple[int, int]:
+    """Upsert every interviewer of ``pool`` as a profile, in one transaction.
+
+    All or nothing: a half-imported pool would leave the solver with a pool nobody wrote.
+    """
+    settings = get_settings()
+    created = 0
+    with store_scope(open_engine(settings)) as store:
+        for person in pool.interviewers:
+            data = profile_input_of(person, base_dir=pool.base_dir)
+            _, fresh = store.upsert_profile(settings.workspace_id, platform, person.id, data)
+            created += fresh
+    return created, len(pool.interviewers) - created

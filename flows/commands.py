@@ -32,9 +32,9 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         CommandName.PANEL,
-        usage="panel [requisition | help]",
-        summary="Create an interview loop for a candidate (recruiters); "
-        "`panel requisition` creates a requisition.",
+        usage="panel [requisition | interviewer | help]",
+        # Teams caps a command description at 128 characters (usage included).
+        summary="Create an interview loop (recruiters), a requisition, or your interviewer profile.",
         aliases=("loop",),
     ),
     CommandSpec(

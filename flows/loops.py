@@ -32,6 +32,7 @@ from flows.messages import (
     UserInput,
 )
 from flows.outbound import Outbound, Recipient
+from flows.profiles import interviewer_hours
 from flows.reminders import MONDAY_TO_FRIDAY, WorkingHours, briefing_due, feedback_schedule
 from flows.scorecard import RawValues
 from flows.state import encode_state
@@ -65,7 +66,7 @@ class LoopTimings:
     work_days: frozenset[int] = MONDAY_TO_FRIDAY
 
     def hours(self, tz: str) -> WorkingHours:
-        """Working hours in ``tz`` (the default until interviewer profiles say otherwise)."""
+        """Working hours in ``tz``, for interviewers without a profile."""
         return WorkingHours(tz=tz, start=self.work_start, end=self.work_end, weekdays=self.work_days)
 
 
@@ -357,8 +358,12 @@ def schedule_interview_timers(
     *,
     rearm: bool = False,
 ) -> None:
-    """Briefing before, reminders after: persisted, so a restart loses none."""
-    hours = timings.hours(interview.interviewer_tz)
+    """Briefing before, reminders after: persisted, so a restart loses none.
+
+    Reminders follow the interviewer's own working hours when they keep a profile
+    (``/panel interviewer`` or an imported pool), else ``timings.hours``.
+    """
+    hours = interviewer_hours(store, ws, interview, timings.hours(interview.interviewer_tz))
     due = [(TimerKind.BRIEFING, 0, briefing_due(starts_at=interview.starts_at,
                                                  lead=timings.briefing_lead, now=now))]
     due.extend(

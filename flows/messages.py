@@ -31,6 +31,8 @@ class FormKind(StrEnum):
     DECISION_REASON = "decision_reason"
     NEW_PANEL = "new_panel"
     NEW_REQUISITION = "new_requisition"
+    INTERVIEWER_PROFILE = "interviewer_profile"
+    AUTO_PANEL = "auto_panel"
 
 
 class ActionId(StrEnum):

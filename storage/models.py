@@ -56,6 +56,7 @@ __all__ = [
     "Decision",
     "Delivery",
     "Interview",
+    "InterviewerProfile",
     "Panel",
     "Person",
     "Rating",
@@ -381,6 +382,43 @@ class ConversationRef(SQLModel, table=True):
     service_url: str
     # The serialized botbuilder ConversationReference, as botbuilder itself wrote it.
     reference: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    updated_at: datetime = _created_at()
+
+
+class InterviewerProfile(SQLModel, table=True):
+    """Who may interview, when and how much: the scheduling profile of one person.
+
+    Owned by the person (``/panel interviewer``) or imported from ``POOL.yaml``; the
+    solver reads it to pick interviewers and reminders use its working hours, so both
+    agree on when someone works. Hours are local "HH:MM" strings in ``tz`` (a wall
+    clock, not an instant, so DST never shifts them); ``qualified`` maps a kit id to
+    the stage keys the person may lead (or shadow, for a trainee); ``blocks`` is busy
+    time typed by hand, ``[{"start": ISO, "end": ISO}]``.
+    """
+
+    __tablename__ = "interviewer_profile"
+    __table_args__ = _table_args(
+        sa.UniqueConstraint("workspace_id", "platform", "user_id"),
+        sa.CheckConstraint("max_per_day >= 0", name="max_per_day_not_negative"),
+        sa.CheckConstraint("max_per_week >= 0", name="max_per_week_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(index=True)
+    platform: Platform = Field(sa_type=enum_type(Platform, "platform"))
+    user_id: str
+    display_name: str
+    tz: str = "UTC"
+    work_start: str = "09:00"
+    work_end: str = "17:00"
+    weekdays: str = "mon-fri"
+    max_per_day: int = 2
+    max_per_week: int = 8
+    qualified: dict[str, list[str]] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    trainee: bool = False
+    # An .ics path or an http(s)/webcal URL; read by the calendar providers, never here.
+    calendar: str | None = None
+    blocks: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     updated_at: datetime = _created_at()
 
 

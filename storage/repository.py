@@ -14,16 +14,17 @@ from __future__ import annotations
 from storage.repos._base import Clock, require_id
 from storage.repos.decisions import DecisionsRepo
 from storage.repos.deliveries import DeliveriesRepo
-from storage.repos.people import PeopleRepo
+from storage.repos.profiles import ProfilesRepo
 from storage.repos.scorecards import ScorecardBundle
 from storage.repos.timers import TimerSpec, TimersRepo
 
 __all__ = ["Clock", "ScorecardBundle", "Store", "TimerSpec", "require_id"]
 
 
-class Store(DecisionsRepo, DeliveriesRepo, TimersRepo, PeopleRepo):
+class Store(DecisionsRepo, DeliveriesRepo, TimersRepo, ProfilesRepo):
     """Requisitions, panels, scorecards, decisions, audit events, the delivery ledger,
-    durable timers, the people directory cache and Teams conversation references.
+    durable timers, the people directory cache, Teams conversation references and
+    interviewer profiles.
 
     Construct one per session: ``Store(session)``; pass ``clock=`` to control time
     in tests and replays.

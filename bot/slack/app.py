@@ -23,6 +23,7 @@ from bot.slack.commands import (
 from bot.slack.decisions import REASON_CALLBACK, register_decisions
 from bot.slack.home import register_home
 from bot.slack.loops import PANEL_EDIT_CALLBACK, register_loops
+from bot.slack.profiles import PROFILE_CALLBACK, register_profiles
 from bot.slack.render import SAVE_DRAFT_ACTION_ID
 from bot.slack.runtime import SlackRuntime, track_debrief
 from bot.slack.scorecards import SCORECARD_CALLBACK, register_scorecards
@@ -39,6 +40,7 @@ VIEW_CALLBACKS = (
     PANEL_PICK_CALLBACK,
     REQUISITION_CALLBACK,
     PANEL_EDIT_CALLBACK,
+    PROFILE_CALLBACK,
 )
 SHORTCUT_CALLBACKS = (PANEL_CALLBACK,)
 ACTION_IDS = (*(a.value for a in ActionId), SAVE_DRAFT_ACTION_ID, DEBRIEF_PICK_ACTION)
@@ -71,6 +73,7 @@ def build_slack(services: Services) -> tuple[AsyncApp, SlackRuntime]:
     register_commands(app, runtime)
     register_scorecards(app, runtime)
     register_loops(app, runtime)
+    register_profiles(app, runtime)
     register_decisions(app, runtime)
     register_home(app, runtime)
     return app, runtime

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.slack.profiles import open_profile_form
 from bot.slack.render import form_view
 from bot.slack.runtime import SlackRuntime, slack_names, team_id, user_id
 from flows.commands import CommandName, help_text, spec_for
@@ -71,6 +72,9 @@ async def open_panel_form(
     word = argument.split(" ", 1)[0].lower() if argument else ""
     if word in {"help", "?"}:
         await _reply(rt, body, respond, help_text())
+        return
+    if word == "interviewer":
+        await open_profile_form(rt, body)
         return
     if word == "requisition":
         allowed = await rt.services.db(lambda s: may_open_requisition(s, ws, user))

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 
 from storage.enums import Platform
-from storage.models import ConversationRef, Person
+from storage.models import ConversationRef, InterviewerProfile, Person
 from storage.repos._base import RepoBase
 
 __all__ = ["DEFAULT_TZ", "PeopleRepo"]
@@ -38,7 +38,7 @@ DEFAULT_TZ = "UTC"
 # Stay well below every backend's bound-parameter limit when looking up many people.
 _IN_CHUNK = 500
 
-_Row = TypeVar("_Row", Person, ConversationRef)
+_Row = TypeVar("_Row", Person, ConversationRef, InterviewerProfile)
 
 
 def _valid_tz(tz: str | None, *, ws: str, user_id: str) -> str:

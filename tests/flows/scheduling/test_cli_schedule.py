@@ -203,3 +203,26 @@ def test_import_pool_checks_stage_keys_against_the_kits(tmp_path: Path) -> None:
     code, _, err = run("schedule", "import-pool", str(pool))
     assert code == 1
     assert f"{pool}: interviewers[0].qualified.backend-engineer[0]: unknown stage 'sys-design'" in flat(err)
+
+
+def test_import_pool_save_stores_profiles_and_counts_created_then_updated(tmp_path: Path) -> None:
+    from bot.context import open_engine, store_scope
+    from storage.enums import Platform
+
+    code, out, err = run("schedule", "import-pool", POOL, "--save")
+    assert code == 0, err
+    assert "created" in out and " 0 updated" in flat(out)
+    code, out, err = run("schedule", "import-pool", POOL, "--save", "--platform", "teams")
+    assert code == 0, err
+    code, out, err = run("schedule", "import-pool", POOL, "--save")
+    assert code == 0, err
+    assert "0 created" in flat(out)
+    settings = get_settings()
+    with store_scope(open_engine(settings)) as store:
+        slack = store.profiles(settings.workspace_id, Platform.SLACK)
+        teams = store.profiles(settings.workspace_id, Platform.TEAMS)
+        assert len(slack) == len(teams) > 0
+        ana = store.get_profile(settings.workspace_id, Platform.SLACK, "ana")
+        assert ana is not None
+        assert ana.calendar == str(FIXTURES / "calendars" / "ana.ics")
+        assert ana.qualified
