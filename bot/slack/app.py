@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.delivery import Deliverer
 from bot.services import Services
+from bot.slack.autoschedule import AUTO_CALLBACK, AUTO_PICK_CALLBACK, register_autoschedule
 from bot.slack.commands import (
     DEBRIEF_PICK_ACTION,
     PANEL_CALLBACK,
@@ -41,6 +42,8 @@ VIEW_CALLBACKS = (
     REQUISITION_CALLBACK,
     PANEL_EDIT_CALLBACK,
     PROFILE_CALLBACK,
+    AUTO_CALLBACK,
+    AUTO_PICK_CALLBACK,
 )
 SHORTCUT_CALLBACKS = (PANEL_CALLBACK,)
 ACTION_IDS = (*(a.value for a in ActionId), SAVE_DRAFT_ACTION_ID, DEBRIEF_PICK_ACTION)
@@ -73,6 +76,7 @@ def build_slack(services: Services) -> tuple[AsyncApp, SlackRuntime]:
     register_commands(app, runtime)
     register_scorecards(app, runtime)
     register_loops(app, runtime)
+    register_autoschedule(app, runtime)
     register_profiles(app, runtime)
     register_decisions(app, runtime)
     register_home(app, runtime)

@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.slack.profiles import open_profile_form
 from bot.slack.render import form_view
 from bot.slack.runtime import SlackRuntime, slack_names, team_id, user_id
+from flows.autoschedule import auto_panel_form
 from flows.commands import CommandName, help_text, spec_for
 from flows.debriefs import Choices, DebriefPosted, request_debrief
 from flows.loops import new_panel_form, requisition_picker
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 PANEL_CALLBACK = "panel_new"
 PANEL_PICK_CALLBACK = "panel_pick"
 REQUISITION_CALLBACK = "requisition_new"
+AUTO_CALLBACK = "panel_auto"
 DEBRIEF_PICK_ACTION = "debrief_pick"
 NOT_A_RECRUITER = (
     "Only recruiters of a requisition can create interview loops. Ask an admin to add you "
@@ -87,6 +89,9 @@ async def open_panel_form(
             trigger_id=body["trigger_id"], view=form_view(form, callback_id=REQUISITION_CALLBACK)
         )
         return
+    if word == "auto":
+        await _open_auto(rt, body, respond, argument.split()[1:])
+        return
     if word and not word.lstrip("#").isdigit():
         await _reply(rt, body, respond, f"Usage: `/{spec_for(CommandName.PANEL).usage}`")
         return
@@ -136,3 +141,29 @@ async def run_debrief(
     assert isinstance(result, DebriefPosted)
     await _reply(rt, body, respond, result.notice)
     await rt.send(ws, [result.outbound])
+
+
+async def _open_auto(
+    rt: SlackRuntime, body: dict[str, Any], respond: AsyncRespond | None, rest: list[str]
+) -> None:
+    """``/panel auto [#N]``: the candidate-availability modal of the solver path."""
+    ws, user = team_id(body), user_id(body)
+    requisitions: list[Requisition] = await rt.services.db(
+        lambda s: s.requisitions_for_user(ws, user, MemberRole.RECRUITER)
+    )
+    if rest and rest[0].lstrip("#").isdigit():
+        requisitions = [r for r in requisitions if r.id == int(rest[0].lstrip("#"))]
+    if not requisitions:
+        await _reply(rt, body, respond, NOT_A_RECRUITER)
+        return
+    if len(requisitions) > 1:
+        listed = ", ".join(f"#{r.id} {r.title}" for r in requisitions)
+        await _reply(rt, body, respond, f"Which requisition? `/panel auto #N` ({listed}).")
+        return
+    requisition = requisitions[0]
+    form = auto_panel_form(requisition, rt.services.kits.get(requisition.kit_id))
+
+    async def build() -> dict[str, Any]:
+        return form_view(form, callback_id=AUTO_CALLBACK)
+
+    await rt.open_modal(body["trigger_id"], form.title, build)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -13,7 +14,7 @@ from bot.slack.render import form_view, view_values
 from bot.slack.runtime import SlackRuntime, team_id, user_id
 from bot.slack.scorecards import inline_errors
 from flows.changes import ONLY_RECRUITERS, LoopChanged, apply_loop_edit, live_interviews
-from flows.loops import REQUISITION_INPUT, create_loop, new_panel_form, parse_loop
+from flows.loops import REQUISITION_INPUT, LoopPlan, create_loop, new_panel_form, parse_loop
 from flows.messages import ActionId
 from flows.outbound import Refusal
 from flows.requisitions import open_requisition
@@ -153,25 +154,32 @@ def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
             await ack(response_action="errors", errors=inline_errors(view, errors))
             return
         await ack()
-        people = [i.interviewer_id for i in plan.interviews] + [user]
-        directory = await rt.directory(ws, people)
-        kit = rt.services.kits.get(requisition.kit_id)
+        await create_and_announce(rt, ws, user, requisition, plan, now)
 
-        def store_loop(store: Any) -> Any:
-            created = create_loop(
-                store=store, workspace_id=ws, kit=kit, requisition=requisition, plan=plan,
-                created_by=user, directory=directory, timings=rt.services.timings(), now=now,
-            )
-            return created, reserve(store, ws, Platform.SLACK, created.outbound, now)
 
-        try:
-            created, reserved = await rt.services.db(store_loop)
-        except StorageError as exc:
-            logger.warning("slack.loop_not_created", extra={"error": exc.message})
-            await rt.ephemeral(None, user, f"The loop for {plan.candidate_name} was not created: "
-                               f"{exc.message} Run /panel again.")
-            return
-        logger.info("slack.loop_created", extra={"workspace_id": ws, "panel_id": created.panel_id})
-        await rt.send_reserved(ws, reserved)
-        await rt.ephemeral(None, user, f"Loop created for {plan.candidate_name}: "
-                           f"{len(plan.interviews)} interviews, invites sent.")
+async def create_and_announce(
+    rt: SlackRuntime, ws: str, user: str, requisition: Any, plan: LoopPlan, now: datetime
+) -> None:
+    """Store a validated loop plan, then send its invites and summary (after the ack)."""
+    people = [i.interviewer_id for i in plan.interviews] + [user]
+    directory = await rt.directory(ws, people)
+    kit = rt.services.kits.get(requisition.kit_id)
+
+    def store_loop(store: Any) -> Any:
+        created = create_loop(
+            store=store, workspace_id=ws, kit=kit, requisition=requisition, plan=plan,
+            created_by=user, directory=directory, timings=rt.services.timings(), now=now,
+        )
+        return created, reserve(store, ws, Platform.SLACK, created.outbound, now)
+
+    try:
+        created, reserved = await rt.services.db(store_loop)
+    except StorageError as exc:
+        logger.warning("slack.loop_not_created", extra={"error": exc.message})
+        await rt.ephemeral(None, user, f"The loop for {plan.candidate_name} was not created: "
+                           f"{exc.message} Run /panel again.")
+        return
+    logger.info("slack.loop_created", extra={"workspace_id": ws, "panel_id": created.panel_id})
+    await rt.send_reserved(ws, reserved)
+    await rt.ephemeral(None, user, f"Loop created for {plan.candidate_name}: "
+                       f"{len(plan.interviews)} interviews, invites sent.")
