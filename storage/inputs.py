@@ -62,6 +62,19 @@ def _unique_ids(values: list[str]) -> list[str]:
 UserIds = Annotated[list[PlatformId], Field(min_length=1), AfterValidator(_unique_ids)]
 
 
+def known_zone(value: str) -> str:
+    """``value`` if it is an IANA time zone, else a validation error that says so."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError(
+            "time_zone",
+            "'{zone}' is not a time zone I know; use an IANA name like Europe/Berlin",
+            {"zone": value},
+        ) from exc
+    return value
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -108,15 +121,7 @@ class InterviewPlan(_Input):
     @field_validator("interviewer_tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise PydanticCustomError(
-                "time_zone",
-                "'{zone}' is not a time zone I know; use an IANA name like Europe/Berlin",
-                {"zone": value},
-            ) from exc
-        return value
+        return known_zone(value)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:

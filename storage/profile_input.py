@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Annotated, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -22,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from storage.inputs import known_zone
 
 __all__ = ["DAY_NAMES", "ProfileInput", "TimeBlockInput", "parse_weekdays"]
 
@@ -80,15 +81,7 @@ class ProfileInput(_Input):
     @field_validator("tz")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise PydanticCustomError(
-                "time_zone",
-                "'{zone}' is not a time zone I know; use an IANA name like Europe/Berlin",
-                {"zone": value},
-            ) from exc
-        return value
+        return known_zone(value)
 
     @field_validator("work_start", "work_end")
     @classmethod
