@@ -16,7 +16,7 @@ from bot.slack.commands import AUTO_CALLBACK
 from bot.slack.loops import create_and_announce
 from bot.slack.render import form_view, view_values
 from bot.slack.runtime import LOADING_CALLBACK, SlackRuntime, info_view, team_id, user_id
-from bot.slack.scorecards import inline_errors
+from bot.slack.scorecards import inline_errors, view_state_id
 from flows.autoschedule import (
     chosen_plan,
     options_form,
@@ -45,10 +45,8 @@ def register_autoschedule(app: AsyncApp, rt: SlackRuntime) -> None:
     async def find_times(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)
         view = body["view"]
-        try:
-            requisition_id = decode_state(str(view.get("private_metadata", ""))).id("requisition")
-        except StateError:
-            await ack(response_action="errors", errors=inline_errors(view, {"": "Outdated form."}))
+        requisition_id = await view_state_id(ack, view, "requisition")
+        if requisition_id is None:
             return
         now = rt.services.clock()
         name, windows, errors = parse_windows(view_values(view["state"]["values"]), now)

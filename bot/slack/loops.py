@@ -12,7 +12,7 @@ from bot.delivery import reserve
 from bot.slack.commands import PANEL_CALLBACK, PANEL_PICK_CALLBACK, REQUISITION_CALLBACK
 from bot.slack.render import form_view, view_values
 from bot.slack.runtime import SlackRuntime, team_id, user_id
-from bot.slack.scorecards import inline_errors
+from bot.slack.scorecards import inline_errors, view_state_id
 from flows.changes import ONLY_RECRUITERS, LoopChanged, apply_loop_edit, live_interviews
 from flows.loops import REQUISITION_INPUT, LoopPlan, create_loop, new_panel_form, parse_loop
 from flows.messages import ActionId
@@ -62,10 +62,8 @@ def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
     async def save_loop_changes(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)
         view = body["view"]
-        try:
-            panel_id = decode_state(str(view.get("private_metadata", ""))).id("panel")
-        except StateError:
-            await ack(response_action="errors", errors=inline_errors(view, {"": "Outdated form."}))
+        panel_id = await view_state_id(ack, view, "panel")
+        if panel_id is None:
             return
         raw = view_values(view["state"]["values"])
         now = rt.services.clock()
@@ -132,11 +130,8 @@ def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
     async def create(ack: AsyncAck, body: dict[str, Any]) -> None:
         ws, user = team_id(body), user_id(body)
         view = body["view"]
-        try:
-            requisition_id = decode_state(str(view.get("private_metadata", ""))).id("requisition")
-        except StateError:
-            await ack(response_action="errors", errors=inline_errors(view, {"": "This form is "
-                      "from an older panelbot; close it and run /panel again."}))
+        requisition_id = await view_state_id(ack, view, "requisition")
+        if requisition_id is None:
             return
         raw = view_values(view["state"]["values"])
         now = rt.services.clock()

@@ -172,6 +172,18 @@ def register_scorecards(app: AsyncApp, rt: SlackRuntime) -> None:
         await rt.dm_message(user, result)
 
 
+OUTDATED_FORM = "This form is from an older panelbot; close it and start again."
+
+
+async def view_state_id(ack: AsyncAck, view: dict[str, Any], name: str) -> int | None:
+    """The id ``name`` from the modal's state, or ``None`` after telling the person why not."""
+    try:
+        return decode_state(str(view.get("private_metadata", ""))).id(name)
+    except StateError:
+        await ack(response_action="errors", errors=inline_errors(view, {"": OUTDATED_FORM}))
+        return None
+
+
 def inline_errors(view: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
     """Errors keyed by input blocks of the submitted view; others go under the first input."""
     block_ids = [str(b.get("block_id")) for b in view.get("blocks", []) if b.get("type") == "input"]
