@@ -29,6 +29,10 @@ PANEL_CALLBACK = "panel_new"
 PANEL_PICK_CALLBACK = "panel_pick"
 REQUISITION_CALLBACK = "requisition_new"
 AUTO_CALLBACK = "panel_auto"
+SLACK_PANEL_HELP = (
+    "In Slack also: `/panel auto [#N]` lets panelbot find the loop from the candidate's free "
+    "windows; `/panel interviewer` edits your interviewer profile."
+)
 DEBRIEF_PICK_ACTION = "debrief_pick"
 NOT_A_RECRUITER = (
     "Only recruiters of a requisition can create interview loops. Ask an admin to add you "
@@ -73,7 +77,7 @@ async def open_panel_form(
     ws, user = team_id(body), user_id(body)
     word = argument.split(" ", 1)[0].lower() if argument else ""
     if word in {"help", "?"}:
-        await _reply(rt, body, respond, help_text())
+        await _reply(rt, body, respond, help_text() + "\n" + SLACK_PANEL_HELP)
         return
     if word == "interviewer":
         await open_profile_form(rt, body)

@@ -95,3 +95,10 @@ def test_repeated_debrief_with_nothing_new_posts_once(loop: Loop) -> None:
 
     time.sleep(0.5)
     assert len(loop.fake.messages(CHANNEL)) == 1
+
+
+def test_panel_help_lists_the_commands(loop: Loop) -> None:
+    _, _, name = loop.sim.command("U0MAYA", "/panel", "help")
+    reply = loop.wait(lambda: loop.fake.responses(name), what="help")[0]["text"]
+    assert "debrief <candidate name>" in reply
+    assert "/panel auto" in reply and "/panel interviewer" in reply
