@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,7 +24,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-console = Console()
 err_console = Console(stderr=True)
 
 
@@ -73,12 +71,6 @@ def _root(
     )
 
 
-def fail(message: str) -> NoReturn:
-    """Print one error line and exit non-zero."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code=1)
-
-
 def main() -> None:
     """Console-script entry point."""
     _register()
@@ -89,7 +81,3 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-def project_root() -> Path:
-    return Path.cwd()
