@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.slack.commands import AUTO_CALLBACK
-from bot.slack.loops import create_and_announce
+from bot.slack.loops import ONLY_RECRUITERS_CREATE, submit_plan
 from bot.slack.render import form_view, view_values
 from bot.slack.runtime import LOADING_CALLBACK, SlackRuntime, info_view, team_id, user_id
 from bot.slack.scorecards import inline_errors, view_state_id
@@ -37,7 +37,7 @@ from storage.enums import MemberRole
 logger = logging.getLogger(__name__)
 
 AUTO_PICK_CALLBACK = "panel_auto_pick"
-ONLY_RECRUITERS = "Only recruiters of this requisition can create loops."
+
 
 
 def register_autoschedule(app: AsyncApp, rt: SlackRuntime) -> None:
@@ -66,7 +66,8 @@ def register_autoschedule(app: AsyncApp, rt: SlackRuntime) -> None:
 
         requisition, pool = await rt.services.db(gather)
         if pool is None:
-            result = info_view("Find loop times", ONLY_RECRUITERS, callback_id="panel_auto_done")
+            result = info_view("Find loop times", ONLY_RECRUITERS_CREATE,
+                               callback_id="panel_auto_done")
         else:
             kit = rt.services.kits.get(requisition.kit_id)
             start = min(w.start for w in windows)
@@ -103,21 +104,10 @@ def register_autoschedule(app: AsyncApp, rt: SlackRuntime) -> None:
             return
         raw = view_values(view["state"]["values"])
         now = rt.services.clock()
-
-        def check(store: Any) -> Any:
-            requisition = store.get_requisition(ws, requisition_id)
-            if not store.is_member(ws, requisition_id, user, MemberRole.RECRUITER):
-                return requisition, None, {"": ONLY_RECRUITERS}
-            kit = rt.services.kits.get(requisition.kit_id)
-            plan, errors = chosen_plan(state, raw, kit, store, ws, now)
-            return requisition, plan, errors
-
-        requisition, plan, errors = await rt.services.db(check)
-        if errors:
-            await ack(response_action="errors", errors=inline_errors(view, errors))
-            return
-        await ack()
-        await create_and_announce(rt, ws, user, requisition, plan, now)
+        await submit_plan(
+            rt, ack, view, ws, user, requisition_id, now,
+            lambda store, kit: chosen_plan(state, raw, kit, store, ws, now),
+        )
 
 
 __all__ = ["AUTO_CALLBACK", "AUTO_PICK_CALLBACK", "LOADING_CALLBACK", "register_autoschedule"]

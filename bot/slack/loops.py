@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +20,10 @@ from flows.messages import ActionId
 from flows.outbound import Refusal
 from flows.requisitions import open_requisition
 from flows.state import StateError, decode_state
+from rubrics.schema import Kit
 from storage.enums import MemberRole, Platform
 from storage.errors import StorageError
+from storage.repository import Store
 
 logger = logging.getLogger(__name__)
 
@@ -135,21 +138,38 @@ def register_loops(app: AsyncApp, rt: SlackRuntime) -> None:
             return
         raw = view_values(view["state"]["values"])
         now = rt.services.clock()
+        await submit_plan(
+            rt, ack, view, ws, user, requisition_id, now,
+            lambda store, kit: parse_loop(kit=kit, raw=raw, store=store, workspace_id=ws, now=now),
+        )
 
-        def check(store: Any) -> Any:
-            requisition = store.get_requisition(ws, requisition_id)
-            if not store.is_member(ws, requisition_id, user, MemberRole.RECRUITER):
-                return requisition, None, {"": "Only recruiters of this requisition can create loops."}
-            kit = rt.services.kits.get(requisition.kit_id)
-            plan, errors = parse_loop(kit=kit, raw=raw, store=store, workspace_id=ws, now=now)
-            return requisition, plan, errors
 
-        requisition, plan, errors = await rt.services.db(check)
-        if errors:
-            await ack(response_action="errors", errors=inline_errors(view, errors))
-            return
-        await ack()
-        await create_and_announce(rt, ws, user, requisition, plan, now)
+ONLY_RECRUITERS_CREATE = "Only recruiters of this requisition can create loops."
+PlanOf = Callable[[Store, Kit], tuple[LoopPlan | None, dict[str, str]]]
+
+
+async def submit_plan(
+    rt: SlackRuntime, ack: AsyncAck, view: dict[str, Any], ws: str, user: str,
+    requisition_id: int, now: datetime, plan_of: PlanOf,
+) -> None:
+    """Check the recruiter and the plan, answer the modal (errors or close), then create.
+
+    Shared by the hand-picked loop form and the auto-scheduled option picker.
+    """
+
+    def check(store: Store) -> Any:
+        requisition = store.get_requisition(ws, requisition_id)
+        if not store.is_member(ws, requisition_id, user, MemberRole.RECRUITER):
+            return requisition, None, {"": ONLY_RECRUITERS_CREATE}
+        plan, errors = plan_of(store, rt.services.kits.get(requisition.kit_id))
+        return requisition, plan, errors
+
+    requisition, plan, errors = await rt.services.db(check)
+    if errors or plan is None:
+        await ack(response_action="errors", errors=inline_errors(view, errors))
+        return
+    await ack()
+    await create_and_announce(rt, ws, user, requisition, plan, now)
 
 
 async def create_and_announce(
